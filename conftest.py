@@ -1,0 +1,137 @@
+"""The suite's options and fixture wiring; the machinery lives in fixtures/."""
+from __future__ import annotations
+
+import signal
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from kubernetes import client
+
+from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
+from fixtures.cluster import ClusterAccess, make_cluster
+from fixtures.diagnostics.run_folder import RunFolder, versions_record
+from fixtures.errors import SuiteError
+from fixtures.kube import api_client
+from fixtures.options import SuiteOptions, parse_cluster, parse_seconds
+from fixtures.toolchain import BIN_DIR_ENV, Toolchain
+
+pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.offering_steps"]
+
+OPTIONS = pytest.StashKey[SuiteOptions]()
+RUN = pytest.StashKey[RunFolder]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("aws-servicebroker conformance")
+    group.addoption("--cluster", default="embedded", help="embedded (default) | kind | kubeconfig=PATH")
+    group.addoption("--bin-dir", default=None, help=f"use the binaries in this folder before building any (env {BIN_DIR_ENV})")
+    group.addoption("--reports-dir", default="reports", help="where each run's folder is written (default: reports)")
+    group.addoption("--start-timeout", default="90", help="seconds for a component (etcd, apiserver, catalog) to become ready (default 90)")
+    group.addoption("--ready-timeout", default="60", help="seconds for a broker to reach the state a step expects (default 60)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        options = SuiteOptions(
+            cluster=parse_cluster(config.getoption("--cluster")),
+            bin_dir=Path(config.getoption("--bin-dir")).resolve() if config.getoption("--bin-dir") else None,
+            reports_dir=Path(config.getoption("--reports-dir")).resolve(),
+            start_timeout=parse_seconds("--start-timeout", config.getoption("--start-timeout")),
+            ready_timeout=parse_seconds("--ready-timeout", config.getoption("--ready-timeout")),
+        )
+    except SuiteError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if options.bin_dir is not None and not options.bin_dir.is_dir():
+        raise pytest.UsageError(f"--bin-dir={options.bin_dir}: no such folder")
+    config.stash[OPTIONS] = options
+    run = RunFolder.create(options.reports_dir)
+    config.stash[RUN] = run
+    # Reports land in the run folder unless the user named their own paths.
+    if not config.option.xmlpath:
+        config.option.xmlpath = str(run.path / "junit.xml")
+    if not config.option.cucumber_json_path:
+        config.option.cucumber_json_path = str(run.path / "cucumber.json")
+    # SIGTERM (CI cancelling a job) tears down like Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    options, run = config.stash[OPTIONS], config.stash[RUN]
+    return f"asb-conformance: cluster={options.cluster} reports={run.path}"
+
+
+@contextmanager
+def actionable() -> Iterator[None]:
+    """A SuiteError ends the run with its one line, not a traceback per test."""
+    try:
+        yield
+    except SuiteError as exc:
+        pytest.exit(f"error: {exc}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def suite_options(pytestconfig: pytest.Config) -> SuiteOptions:
+    return pytestconfig.stash[OPTIONS]
+
+
+@pytest.fixture(scope="session")
+def run_folder(pytestconfig: pytest.Config) -> RunFolder:
+    return pytestconfig.stash[RUN]
+
+
+@pytest.fixture(scope="session")
+def toolchain(suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
+    with actionable():
+        tools = Toolchain(user_bin_dir=suite_options.bin_dir)
+        tools.ensure()
+        run_folder.write_json(
+            "versions.json",
+            versions_record(tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or "")}),
+        )
+        return tools
+
+
+@pytest.fixture(scope="session")
+def cluster(suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ClusterAccess]:
+    with actionable():
+        provider = make_cluster(suite_options.cluster, toolchain, run_folder.logs, suite_options.start_timeout)
+        with provider as access:
+            yield access
+
+
+@pytest.fixture(scope="session")
+def service_catalog(suite_options: SuiteOptions, cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ServiceCatalog | InstalledServiceCatalog]:
+    with actionable():
+        kind = ServiceCatalog if suite_options.cluster.kind == "embedded" else InstalledServiceCatalog
+        with kind(cluster, toolchain, run_folder.logs, suite_options.start_timeout) as catalog:
+            yield catalog
+
+
+@pytest.fixture(scope="session")
+def kube_api(cluster: ClusterAccess) -> Iterator[client.ApiClient]:
+    with api_client(cluster.kubeconfig) as api:
+        yield api
+
+
+@pytest.fixture
+def scenario_id() -> str:
+    """Short and unique: names every object a scenario creates."""
+    return uuid.uuid4().hex[:6]
+
+
+@pytest.fixture
+def namespace(kube_api: client.ApiClient, scenario_id: str) -> Iterator[str]:
+    """One namespace per scenario, deleted afterwards."""
+    core = client.CoreV1Api(kube_api)
+    name = f"asb-{scenario_id}"
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
+    yield name
+    core.delete_namespace(name)

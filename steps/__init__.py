@@ -1,0 +1,1 @@
+"""Step definitions by subject; each step a few lines calling fixtures/."""
