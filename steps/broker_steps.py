@@ -13,7 +13,7 @@ from fixtures.catalog.registration import (
     SecretRef,
     apply_manifest,
     broker_watch,
-    create_basic_auth_secret,
+    create_auth_secret,
     delete_broker,
     page_cluster_service_broker,
     wait_until_failed,
@@ -36,7 +36,7 @@ def osb_broker(catalog_name: str, run_folder, scenario_id: str) -> Iterator[Mock
 @given("a Secret holding the broker's basic auth credentials", target_fixture="broker_secret")
 def broker_secret(kube_api: client.ApiClient, namespace: str, osb_broker: MockBroker) -> SecretRef:
     ref = SecretRef(namespace, "broker-credentials")
-    return create_basic_auth_secret(client.CoreV1Api(kube_api), ref, osb_broker.auth.username, osb_broker.auth.password)
+    return create_auth_secret(client.CoreV1Api(kube_api), ref, osb_broker.auth.secret_data())
 
 
 @pytest.fixture

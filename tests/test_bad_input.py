@@ -1,0 +1,88 @@
+"""Bad input: one actionable line, a non-zero exit, nothing left behind."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from fixtures.cluster import embedded
+from fixtures.cluster.embedded import EmbeddedCluster
+from fixtures.errors import SuiteError
+from fixtures.toolchain import Toolchain
+from tests.conftest import REPO_ROOT, run_suite
+
+
+@pytest.mark.parametrize(
+    "option, line",
+    [
+        ("--cluster=minikube", "unknown --cluster value 'minikube': choose one of embedded, kind, kubeconfig=PATH"),
+        ("--cluster=kind", "--cluster=kind is not available yet"),
+        ("--cluster=kubeconfig=/nonexistent/config", "--cluster=kubeconfig=/nonexistent/config: no such file"),
+        ("--ready-timeout=soon", "--ready-timeout='soon': give a positive number of seconds"),
+    ],
+)
+def test_a_bad_option_is_refused_in_one_line(option, line, reports):
+    result = run_suite(option, reports=reports)
+    assert result.returncode == 4, result.stdout + result.stderr
+    errors = [l for l in result.stderr.splitlines() if l.startswith("ERROR:")]
+    assert len(errors) == 1 and line in errors[0], result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_kubeconfig_that_reaches_nothing_is_one_line(reports, tmp_path):
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = tmp_path / "kubeconfig"
+    config.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
+        f"clusters: [{{name: c, cluster: {{server: 'https://127.0.0.1:{port}', insecure-skip-tls-verify: true}}}}]\n"
+        "users: [{name: c, user: {token: not-a-real-token}}]\n"
+        "contexts: [{name: c, context: {cluster: c, user: c}}]\n"
+    )
+    result = run_suite(f"--cluster=kubeconfig={config}", reports=reports)
+    assert result.returncode == 3, result.stdout[-2000:]
+    lines = [l for l in (result.stdout + result.stderr).splitlines() if "does not reach a cluster" in l]
+    assert len(lines) == 1, result.stdout[-2000:]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_missing_go_says_what_to_install(tmp_path):
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "ASB_CONFORMANCE_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("ASB_CONFORMANCE_BIN_DIR", None)
+    if any(Path(d, "go").exists() for d in ("/usr/bin", "/bin")):
+        pytest.skip("this machine has go in /usr/bin or /bin, so PATH cannot hide it")
+    result = subprocess.run([sys.executable, "-m", "fixtures.toolchain", "build"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # exactly one line
+    assert "Go is not installed" in result.stderr and "install Go >= 1.26" in result.stderr
+    assert not (tmp_path / "cache").exists()
+
+
+def _cluster_temp_dirs() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("asb-conformance-cluster-*"))
+
+
+def test_a_port_taken_fails_etcd_with_its_log_and_leaves_nothing(tmp_path, monkeypatch):
+    toolchain = Toolchain()
+    before = _cluster_temp_dirs()
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    held.listen()
+    monkeypatch.setattr(embedded, "free_port", lambda: held.getsockname()[1])
+    cluster = EmbeddedCluster(toolchain, tmp_path / "logs", start_timeout=30)
+    try:
+        with pytest.raises(SuiteError) as failure:
+            cluster.start()
+    finally:
+        held.close()
+    message = str(failure.value)
+    assert message.startswith("etcd failed to start.")
+    assert "address already in use" in message  # the tail of etcd's own log
+    assert cluster.processes == []
+    assert _cluster_temp_dirs() <= before

@@ -1,0 +1,31 @@
+"""Reading `kubectl get clusterservicebroker` output as the page shows it."""
+from fixtures.catalog.status import parse_kubectl_table
+
+PAGE_EXAMPLE = """NAME                URL                                                                 STATUS   AGE
+aws-servicebroker   https://aws-servicebroker-aws-servicebroker.aws-sb.svc.cluster.local   Ready    3d
+"""
+
+
+def test_the_pages_example_output_parses_to_its_columns():
+    [row] = parse_kubectl_table(PAGE_EXAMPLE)
+    assert row == {
+        "NAME": "aws-servicebroker",
+        "URL": "https://aws-servicebroker-aws-servicebroker.aws-sb.svc.cluster.local",
+        "STATUS": "Ready",
+        "AGE": "3d",
+    }
+
+
+def test_an_empty_status_before_the_first_reconcile_stays_empty():
+    output = "NAME     URL                      STATUS   AGE\naws-sb   http://127.0.0.1:1234             1s\n"
+    [row] = parse_kubectl_table(output)
+    assert row["STATUS"] == "" and row["AGE"] == "1s"
+
+
+def test_a_failure_reason_shows_in_the_status_column():
+    output = "NAME     URL                     STATUS                 AGE\naws-sb   http://127.0.0.1:1234   ErrorFetchingCatalog   5s\n"
+    assert parse_kubectl_table(output)[0]["STATUS"] == "ErrorFetchingCatalog"
+
+
+def test_no_output_is_no_rows():
+    assert parse_kubectl_table("") == []

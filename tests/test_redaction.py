@@ -1,0 +1,24 @@
+"""One redaction point: registered secrets and private keys never pass."""
+import base64
+
+from fixtures.diagnostics.redaction import redact, register_secret
+
+
+def test_registered_secret_and_its_base64_form_are_masked():
+    register_secret("canary-password-123")
+    text = f"password=canary-password-123 data={base64.b64encode(b'canary-password-123').decode()}"
+    assert "canary" not in redact(text)
+    assert "Y2FuYXJ5" not in redact(text)
+
+
+def test_private_keys_are_removed_by_shape():
+    pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG\n-----END PRIVATE KEY-----"
+    assert "MIGHAgEAMBMG" not in redact(f"key:\n{pem}\n")
+
+
+def test_base64_private_keys_are_removed_but_certificates_kept():
+    key = base64.b64encode(b"-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIB\n-----END RSA PRIVATE KEY-----\n").decode()
+    cert = base64.b64encode(b"-----BEGIN CERTIFICATE-----\nMIIDhDCC\n-----END CERTIFICATE-----\n").decode()
+    text = redact(f"tls.key: {key}\ntls.crt: {cert}\n")
+    assert key not in text and "tls.key: [REDACTED]" in text
+    assert cert in text
