@@ -1,0 +1,66 @@
+"""After any run, interrupted ones included, nothing the run started remains."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from fixtures.waiting import Observation, wait_for
+from tests.conftest import REPO_ROOT
+
+
+def _children(pid: int) -> set[int]:
+    """Every descendant of pid, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _temp_dirs() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("asb-conformance-*"))
+
+
+def test_ctrl_c_in_the_middle_of_a_run_stops_every_process_and_removes_temp_dirs(tmp_path):
+    before = _temp_dirs()
+    reports = tmp_path / "reports"
+    suite = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "features/", "-p", "no:cacheprovider", f"--reports-dir={reports}"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # Interrupt once Service Catalog's controller is up: the most there is to clean.
+        def controller_started() -> Observation[set[int]]:
+            children = _children(suite.pid)
+            logs = list(reports.glob("*/logs/service-catalog-controller-manager.log"))
+            return Observation(bool(logs) and len(children) >= 4, children, f"{len(children)} child processes, controller log: {bool(logs)}")
+
+        started = wait_for("the run to start Service Catalog", controller_started, timeout=180, interval=0.2)
+        suite.send_signal(signal.SIGINT)
+        suite.wait(timeout=60)
+    finally:
+        if suite.poll() is None:
+            suite.kill()
+    assert not [pid for pid in started if _alive(pid)], "processes outlived the interrupted run"
+    assert _temp_dirs() <= before, f"temp dirs left: {sorted(_temp_dirs() - before)}"
