@@ -11,14 +11,16 @@ import pytest
 from kubernetes import client
 
 from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
+from fixtures.commands import Cli
 from fixtures.cluster import ClusterAccess, make_cluster
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
+from fixtures.marketplace.readers import MarketplaceReader, SvcatReader
 from fixtures.options import SuiteOptions, parse_cluster, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
 
-pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.offering_steps"]
+pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.registration_steps", "steps.offering_steps"]
 
 OPTIONS = pytest.StashKey[SuiteOptions]()
 RUN = pytest.StashKey[RunFolder]()
@@ -121,6 +123,19 @@ def kube_api(cluster: ClusterAccess) -> Iterator[client.ApiClient]:
         yield api
 
 
+@pytest.fixture(scope="session")
+def svcat(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Cli:
+    return Cli("svcat", toolchain.path("svcat"), cluster.kubeconfig, run_folder.logs / "commands.log")
+
+
+@pytest.fixture(scope="session")
+def marketplace_reader(svcat: Cli, run_folder: RunFolder) -> MarketplaceReader:
+    """What lists the marketplace for the developer-facing checks; named in the report."""
+    reader = SvcatReader(svcat)
+    run_folder.write_text("marketplace-reader.txt", f"{reader.name}\n")
+    return reader
+
+
 @pytest.fixture
 def scenario_id() -> str:
     """Short and unique: names every object a scenario creates."""
@@ -132,6 +147,16 @@ def namespace(kube_api: client.ApiClient, scenario_id: str) -> Iterator[str]:
     """One namespace per scenario, deleted afterwards."""
     core = client.CoreV1Api(kube_api)
     name = f"asb-{scenario_id}"
+    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
+    yield name
+    core.delete_namespace(name)
+
+
+@pytest.fixture
+def other_namespace(namespace: str, kube_api: client.ApiClient) -> Iterator[str]:
+    """A second namespace, for what must not be visible outside the first."""
+    core = client.CoreV1Api(kube_api)
+    name = f"{namespace}-other"
     core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
     yield name
     core.delete_namespace(name)

@@ -7,7 +7,7 @@ Feature: Verify the broker registration (the page's steps 8 and 13)
   Background:
     Given a Kubernetes cluster with Service Catalog installed
     And an OSB broker serving the catalog "aws-minimal" with basic auth
-    And a Secret holding the broker's basic auth credentials
+    And a Secret holding the broker's credentials
 
   Scenario: The page's ClusterServiceBroker becomes Ready
     When I apply the page's ClusterServiceBroker pointing at the broker

@@ -1,16 +1,115 @@
-"""Steps about offerings: the broker's catalog as classes and plans."""
+"""Steps about offerings: the broker's catalog as classes and plans, and what
+the marketplace lists (the page's step 10)."""
 from __future__ import annotations
 
 from kubernetes import client
-from pytest_bdd import then
+from pytest_bdd import parsers, then, when
 
 from fixtures.brokers.mock import MockBroker
+from fixtures.catalog import names
+from fixtures.catalog.registration import Registration
 from fixtures.marketplace.compare import compare, difference_table, expected_offerings, read_cluster_offerings
+from fixtures.marketplace.layers import compare_layers, layer_table
+from fixtures.marketplace.readers import MarketplaceReader
+from fixtures.waiting import Observation, wait_for
+
+
+def _assert_offerings_match(kube_api: client.ApiClient, osb_broker: MockBroker, registration: Registration) -> None:
+    served = osb_broker.fetch_catalog()
+    assert served.services, "the broker serves an empty catalog: nothing to compare"
+    differences = compare(expected_offerings(served), read_cluster_offerings(kube_api, registration.name, registration.namespace))
+    assert not differences, f"{len(differences)} offerings differ between the broker and the cluster:\n{difference_table(differences)}"
 
 
 @then("every service and plan of the broker's catalog exists as a ClusterServiceClass and ClusterServicePlan, and nothing else of that broker")
-def offerings_match_catalog(kube_api: client.ApiClient, osb_broker: MockBroker, broker_name: str) -> None:
-    served = osb_broker.fetch_catalog()
-    assert served.services, "the broker serves an empty catalog: nothing to compare"
-    differences = compare(expected_offerings(served), read_cluster_offerings(kube_api, broker_name))
-    assert not differences, f"{len(differences)} offerings differ between the broker and the cluster:\n{difference_table(differences)}"
+def cluster_offerings_match(kube_api: client.ApiClient, osb_broker: MockBroker, registration: Registration) -> None:
+    assert registration.namespace is None, "this step is about a ClusterServiceBroker"
+    _assert_offerings_match(kube_api, osb_broker, registration)
+
+
+@then("every service and plan of the broker's catalog exists as a ServiceClass and ServicePlan in its namespace, and nothing else of that broker")
+def namespaced_offerings_match(kube_api: client.ApiClient, osb_broker: MockBroker, registration: Registration) -> None:
+    assert registration.namespace is not None, "this step is about a namespaced ServiceBroker"
+    _assert_offerings_match(kube_api, osb_broker, registration)
+
+
+@then("no ClusterServiceClass comes from that broker")
+def no_cluster_classes(kube_api: client.ApiClient, registration: Registration) -> None:
+    seen = read_cluster_offerings(kube_api, registration.name)
+    assert not seen, f"cluster-scoped offerings of {registration.name}: {sorted(o.service for o in seen)}"
+
+
+@then(parsers.parse('the ClusterServiceClass "{service}" of the broker exists'))
+def class_exists(kube_api: client.ApiClient, registration: Registration, service: str, suite_options) -> None:
+    def observe() -> Observation[None]:
+        offered = {o.service for o in read_cluster_offerings(kube_api, registration.name) if o.kind == "class"}
+        return Observation(service in offered, None, f"classes offered: {sorted(offered)}")
+
+    wait_for(f"a ClusterServiceClass {service} of {registration.name}", observe, suite_options.ready_timeout, interval=0.25, tolerate=(OSError, client.ApiException))
+
+
+@then(parsers.parse('the ClusterServiceClass "{service}" of the broker is marked removedFromBrokerCatalog'))
+def class_marked_removed(kube_api: client.ApiClient, registration: Registration, service: str, suite_options) -> None:
+    custom = client.CustomObjectsApi(kube_api)
+
+    def observe() -> Observation[None]:
+        classes = custom.list_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_CLASSES)["items"]
+        mine = [c for c in classes if c["spec"].get("clusterServiceBrokerName") == registration.name and c["spec"]["externalName"] == service]
+        flags = [(c.get("status") or {}).get("removedFromBrokerCatalog", False) for c in mine]
+        return Observation(flags == [True], None, f"{service}: {len(mine)} class(es), removedFromBrokerCatalog={flags}")
+
+    wait_for(f"ClusterServiceClass {service} marked removed", observe, suite_options.ready_timeout, interval=0.25, tolerate=(OSError, client.ApiException))
+
+
+def _three_layer_differences(kube_api, osb_broker: MockBroker, registration: Registration, reader: MarketplaceReader, namespace: str):
+    listing = reader.read(namespace)
+    cluster = read_cluster_offerings(kube_api, registration.name, registration.namespace)
+    return compare_layers(osb_broker.fetch_catalog(), cluster, listing), listing
+
+
+@then("kf marketplace lists the broker's offerings")
+def marketplace_lists_offerings(kube_api: client.ApiClient, osb_broker: MockBroker, registration: Registration, marketplace_reader: MarketplaceReader, namespace: str) -> None:
+    rows, listing = _three_layer_differences(kube_api, osb_broker, registration, marketplace_reader, namespace)
+    assert listing.pairs, f"{listing.reader} lists nothing in namespace {namespace} ({listing.command})"
+    assert not rows, f"{len(rows)} offerings differ across the layers:\n{layer_table(rows, listing)}"
+
+
+@then(parsers.parse('kf marketplace --service "{service}" lists the plans "{plans}"'))
+def marketplace_lists_plans(marketplace_reader: MarketplaceReader, namespace: str, service: str, plans: str) -> None:
+    listing = marketplace_reader.read(namespace)
+    expected = {p.strip() for p in plans.split(",")}
+    assert listing.plans_of(service) == expected, f"{listing.reader}: plans of {service} are {sorted(listing.plans_of(service))}, expected {sorted(expected)}"
+
+
+@then(parsers.parse("the marketplace in another namespace does not list the broker's offerings"))
+def other_namespace_sees_nothing(kube_api: client.ApiClient, marketplace_reader: MarketplaceReader, osb_broker: MockBroker, other_namespace: str) -> None:
+    listing = marketplace_reader.read(other_namespace)
+    leaked = listing.pairs & osb_broker.fetch_catalog().plan_pairs()
+    assert not leaked, f"{listing.reader} in {other_namespace} lists {sorted(leaked)}"
+
+
+@when("a ClusterServiceClass of the broker is deleted behind Service Catalog's back", target_fixture="deleted_service")
+def delete_class(kube_api: client.ApiClient, registration: Registration) -> str:
+    classes = sorted((o for o in read_cluster_offerings(kube_api, registration.name) if o.kind == "class"), key=lambda o: o.service)
+    assert classes, f"{registration.name} has no classes to delete"
+    victim = classes[0]
+    client.CustomObjectsApi(kube_api).delete_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_CLASSES, victim.object_name)
+    return victim.service
+
+
+@then("the marketplace comparison fails with a table naming the deleted class's plans")
+def comparison_fails_readably(kube_api: client.ApiClient, osb_broker: MockBroker, registration: Registration, marketplace_reader: MarketplaceReader, namespace: str, deleted_service: str, suite_options) -> None:
+    def observe() -> Observation[str]:
+        rows, listing = _three_layer_differences(kube_api, osb_broker, registration, marketplace_reader, namespace)
+        missing = [r for r in rows if r.pair[0] == deleted_service and r.present == (True, False, False)]
+        return Observation(bool(missing), layer_table(rows, listing), layer_table(rows, listing) if rows else "no differences yet")
+
+    table = wait_for("the deletion to show in the comparison", observe, suite_options.ready_timeout, interval=0.25, tolerate=(OSError, client.ApiException))
+    try:
+        marketplace_lists_offerings(kube_api, osb_broker, registration, marketplace_reader, namespace)
+    except AssertionError as failure:
+        message = str(failure)
+    else:
+        raise AssertionError(f"the marketplace step passed although {deleted_service} was deleted")
+    assert "offerings differ across the layers" in message and f"{deleted_service}/" in message, message
+    assert "MISSING" in message and table.splitlines()[1] in message, message

@@ -1,0 +1,25 @@
+@marketplace
+Feature: The marketplace lists the broker's offerings (the page's step 10)
+  The page: registration can take a few minutes; once registered, `kf
+  marketplace` shows the offered services. The check compares three layers:
+  the broker's own catalog, what Service Catalog made of it, and what the
+  marketplace shows a developer.
+
+  Background:
+    Given a Kubernetes cluster with Service Catalog installed
+    And an OSB broker serving the catalog "aws-full" over trusted TLS with bearer auth
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker becomes Ready
+
+  Scenario: Every service and plan of the broker is in the marketplace
+    Then kf marketplace lists the broker's offerings
+
+  Scenario: The plans of one service, as kf marketplace --service shows them
+    Then kf marketplace --service "sns" lists the plans "topicwithsub, topic, subscription"
+    And kf marketplace --service "rdsmysql" lists the plans "production, dev, custom"
+
+  @negative
+  Scenario: A class deleted behind Service Catalog's back shows as a difference table
+    When a ClusterServiceClass of the broker is deleted behind Service Catalog's back
+    Then the marketplace comparison fails with a table naming the deleted class's plans

@@ -1,0 +1,136 @@
+"""Steps about registering a broker with Service Catalog (the page's steps 8,
+9 and 13) and what Service Catalog then says about it."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from kubernetes import client
+from pytest_bdd import parsers, then, when
+
+from fixtures.brokers.mock import MockBroker
+from fixtures.catalog.events import wait_for_event
+from fixtures.catalog.registration import (
+    Registration,
+    SecretRef,
+    apply_manifest,
+    broker_watch,
+    delete_broker,
+    namespaced_service_broker,
+    page_cluster_service_broker,
+    registration_findings,
+    wait_until_failed,
+    wait_until_ready,
+)
+from fixtures.catalog.status import BrokerStatus, parse_kubectl_table
+from fixtures.processes import free_port
+from fixtures.waiting import WaitTimeout
+
+# How long the negative check gives a wrong expectation before reading its failure text.
+EXPECTATION_PROBE_SECONDS = 2.0
+
+
+@pytest.fixture
+def registrations(kube_api: client.ApiClient, suite_options) -> Iterator[list[Registration]]:
+    """What a scenario registered; deleted (and waited for) afterwards."""
+    applied: list[Registration] = []
+    yield applied
+    for registration in reversed(applied):
+        delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
+
+
+def _apply(service_catalog, run_folder, registrations: list[Registration], manifest: dict) -> Registration:
+    apply_manifest(service_catalog.kubectl, manifest)
+    registration = Registration(manifest)
+    registrations.append(registration)
+    run_folder.append_findings(registration_findings(manifest))
+    return registration
+
+
+@when("I apply the page's ClusterServiceBroker pointing at the broker", target_fixture="registration")
+def apply_plain(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
+    manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, auth=osb_broker.auth.kind)
+    return _apply(service_catalog, run_folder, registrations, manifest)
+
+
+@when("I apply the page's ClusterServiceBroker pointing at a URL nothing listens on", target_fixture="registration")
+def apply_to_nothing(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
+    manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", f"http://127.0.0.1:{free_port()}", broker_secret, auth=osb_broker.auth.kind)
+    return _apply(service_catalog, run_folder, registrations, manifest)
+
+
+@when("I apply the page's ClusterServiceBroker, trusting the broker's CA", target_fixture="registration")
+def apply_trusting_ca(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
+    manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, osb_broker.auth.kind, ca_bundle=osb_broker.ca_pem)
+    return _apply(service_catalog, run_folder, registrations, manifest)
+
+
+@when("I apply the page's ClusterServiceBroker, skipping TLS verification", target_fixture="registration")
+def apply_insecure(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
+    manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, osb_broker.auth.kind, insecure=True)
+    return _apply(service_catalog, run_folder, registrations, manifest)
+
+
+@when("I apply the same registration as a namespaced ServiceBroker, trusting the broker's CA", target_fixture="registration")
+def apply_namespaced(service_catalog, run_folder, registrations, scenario_id: str, namespace: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
+    cluster_manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, osb_broker.auth.kind, ca_bundle=osb_broker.ca_pem)
+    return _apply(service_catalog, run_folder, registrations, namespaced_service_broker(cluster_manifest, namespace))
+
+
+@when('a relist is requested with "svcat sync broker"')
+def relist(svcat, registration: Registration) -> None:
+    # svcat's default --scope for sync is "namespace": a ClusterServiceBroker needs --scope cluster.
+    scope = ["--scope", "cluster"] if registration.namespace is None else ["--scope", "namespace", "--namespace", registration.namespace]
+    output = svcat.run("sync", "broker", registration.name, *scope).stdout
+    assert f"Synchronization requested for broker: {registration.name}" in output, output
+
+
+@then(parsers.parse("the {kind} becomes Ready"), target_fixture="broker_status")
+def becomes_ready(kube_api: client.ApiClient, registration: Registration, kind: str, suite_options) -> BrokerStatus:
+    assert kind == registration.kind, f"the scenario registered a {registration.kind}, not a {kind}"
+    with broker_watch(kube_api, registration.name, registration.namespace) as watch:
+        return wait_until_ready(watch, suite_options.ready_timeout)
+
+
+@then(parsers.parse('the {kind} is not Ready, for the reason "{reason}"'), target_fixture="broker_status")
+def not_ready(kube_api: client.ApiClient, registration: Registration, kind: str, reason: str, suite_options) -> BrokerStatus:
+    assert kind == registration.kind, f"the scenario registered a {registration.kind}, not a {kind}"
+    with broker_watch(kube_api, registration.name, registration.namespace) as watch:
+        return wait_until_failed(watch, reason, suite_options.ready_timeout)
+
+
+@then(parsers.parse('its Ready message mentions "{text}"'))
+def ready_message_mentions(broker_status: BrokerStatus, text: str) -> None:
+    ready = broker_status.condition("Ready")
+    assert ready is not None and text in ready.message, f"the Ready condition does not mention {text!r}: {broker_status.describe()}"
+
+
+@then(parsers.parse('a Warning event "{reason}" is recorded for the {kind}'))
+def warning_event(kube_api: client.ApiClient, registration: Registration, reason: str, kind: str, suite_options) -> None:
+    event = wait_for_event(kube_api, kind, registration.name, reason, suite_options.ready_timeout)
+    assert event.type == "Warning", f"event {reason} is {event.type}: {event.message}"
+
+
+@then("the run report flags the registration as skipping TLS verification")
+def report_flags_insecure(run_folder, registration: Registration) -> None:
+    findings = run_folder.append_findings([]).read_text()
+    assert f"{registration.kind} {registration.name}: insecureSkipTLSVerify is true" in findings, findings
+
+
+@then("expecting it to be Ready fails, naming the last condition seen")
+def expecting_ready_fails(kube_api: client.ApiClient, registration: Registration, broker_status: BrokerStatus) -> None:
+    with broker_watch(kube_api, registration.name, registration.namespace) as watch, pytest.raises(WaitTimeout) as failure:
+        wait_until_ready(watch, EXPECTATION_PROBE_SECONDS)
+    message = str(failure.value)
+    ready = broker_status.condition("Ready")
+    assert ready is not None and f"Ready=False reason={ready.reason}" in message, message
+    assert ready.message[:40] in message, message
+
+
+@then(parsers.parse('kubectl get ClusterServiceBroker prints STATUS "{status}" and the broker\'s URL'))
+def kubectl_shows_status(service_catalog, registration: Registration, status: str) -> None:
+    output = service_catalog.kubectl.run("get", "ClusterServiceBroker", registration.name).stdout
+    rows = parse_kubectl_table(output)
+    assert [row.get("NAME") for row in rows] == [registration.name], output
+    assert rows[0].get("STATUS") == status, f"STATUS column is {rows[0].get('STATUS')!r}, not {status!r}:\n{output}"
+    assert rows[0].get("URL") == registration.url, output
