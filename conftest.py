@@ -16,8 +16,8 @@ from fixtures.cluster import ClusterAccess, make_cluster
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
-from fixtures.marketplace.readers import MarketplaceReader, SvcatReader
-from fixtures.options import SuiteOptions, parse_cluster, parse_seconds
+from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
+from fixtures.options import SuiteOptions, parse_cluster, parse_marketplace_reader, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
 
 pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.registration_steps", "steps.offering_steps"]
@@ -33,6 +33,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--reports-dir", default="reports", help="where each run's folder is written (default: reports)")
     group.addoption("--start-timeout", default="90", help="seconds for a component (etcd, apiserver, catalog) to become ready (default 90)")
     group.addoption("--ready-timeout", default="60", help="seconds for a broker to reach the state a step expects (default 60)")
+    group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -44,6 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
             reports_dir=Path(config.getoption("--reports-dir")).resolve(),
             start_timeout=parse_seconds("--start-timeout", config.getoption("--start-timeout")),
             ready_timeout=parse_seconds("--ready-timeout", config.getoption("--ready-timeout")),
+            marketplace_reader=parse_marketplace_reader(config.getoption("--marketplace-reader")),
         )
     except SuiteError as exc:
         raise pytest.UsageError(str(exc)) from None
@@ -129,9 +131,19 @@ def svcat(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -
 
 
 @pytest.fixture(scope="session")
-def marketplace_reader(svcat: Cli, run_folder: RunFolder) -> MarketplaceReader:
+def marketplace_reader(
+    suite_options: SuiteOptions, svcat: Cli, cluster: ClusterAccess, toolchain: Toolchain, kube_api: client.ApiClient, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory
+) -> MarketplaceReader:
     """What lists the marketplace for the developer-facing checks; named in the report."""
-    reader = SvcatReader(svcat)
+    reader: MarketplaceReader
+    if suite_options.marketplace_reader == "kf":
+        # kf keeps its target in ~/.kf: give it a HOME of its own.
+        kf = Cli("kf", toolchain.path("kf"), cluster.kubeconfig, run_folder.logs / "commands.log", env={"HOME": str(tmp_path_factory.mktemp("kf-home"))})
+        reader = KfReader(kf)
+    elif suite_options.marketplace_reader == "svcat":
+        reader = SvcatReader(svcat)
+    else:
+        reader = ServiceCatalogApiReader(kube_api)
     run_folder.write_text("marketplace-reader.txt", f"{reader.name}\n")
     return reader
 

@@ -8,16 +8,16 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
     Given a Kubernetes cluster with Service Catalog installed
 
   Scenario Outline: Credentials in a Secret and a trusted certificate: the broker is Ready with its offerings
-    Given an OSB broker serving the catalog "aws-full" over trusted TLS with <auth> auth
+    Given an OSB broker serving the catalog "<catalog>" over trusted TLS with <auth> auth
     And a Secret holding the broker's credentials
     When I apply the page's ClusterServiceBroker, trusting the broker's CA
     Then the ClusterServiceBroker becomes Ready
     And every service and plan of the broker's catalog exists as a ClusterServiceClass and ClusterServicePlan, and nothing else of that broker
 
     Examples:
-      | auth   |
-      | bearer |
-      | basic  |
+      | auth   | catalog     |
+      | bearer | aws-full    |
+      | basic  | aws-minimal |
 
   @negative
   Scenario: A certificate from a CA the cluster does not trust is refused

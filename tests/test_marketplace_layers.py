@@ -47,3 +47,25 @@ def test_a_plan_missing_downstream_is_one_row_naming_the_layers():
     table = layer_table(rows, listing)
     assert "marketplace reader: svcat marketplace" in table
     assert "s3/custom" in table and "MISSING" in table
+
+
+KF_SERVICES = """2 services can be used in namespace "myspace", use the --service flag to list the plans for a service
+
+Broker       Name   Namespace  Status      Description
+mini-broker  mysql             Active      Fully managed MySQL
+ns-broker    redis  myspace    Deprecated  Redis
+"""
+KF_PLANS = """Name   Free  Status  Description
+small  true  Active  Small plan
+"""
+
+
+def test_kf_marketplace_output_parses_with_an_empty_namespace_cell():
+    from fixtures.marketplace.readers import parse_kf_marketplace
+
+    rows = parse_kf_marketplace(KF_SERVICES)
+    assert [(r["BROKER"], r["NAME"], r["NAMESPACE"], r["STATUS"]) for r in rows] == [
+        ("mini-broker", "mysql", "", "Active"),
+        ("ns-broker", "redis", "myspace", "Deprecated"),
+    ]
+    assert parse_kf_marketplace(KF_PLANS)[0]["NAME"] == "small"
