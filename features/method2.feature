@@ -85,3 +85,31 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
     And no ClusterServiceClass comes from that broker
     And kf marketplace lists the broker's offerings
     And the marketplace in another namespace does not list the broker's offerings
+
+  Scenario: A slow broker (2 s per request) still becomes Ready
+    Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
+    And the broker answers after 2 seconds
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker becomes Ready
+
+  @negative
+  Scenario: A malformed catalog is not Ready
+    Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
+    And the broker answers the catalog with malformed JSON
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker is not Ready, for the reason "ErrorFetchingCatalog"
+
+  Scenario: Rotated credentials break the registration until the Secret is updated
+    Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with basic auth
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker becomes Ready
+    When the broker rotates its credentials
+    And a relist is requested with "svcat sync broker"
+    Then the ClusterServiceBroker is not Ready, for the reason "ErrorFetchingCatalog"
+    And its Ready message mentions "401"
+    When the Secret is updated with the broker's new credentials
+    And a relist is requested with "svcat sync broker"
+    Then the ClusterServiceBroker becomes Ready

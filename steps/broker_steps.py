@@ -9,7 +9,7 @@ from pytest_bdd import given, parsers, when
 
 from fixtures.brokers.mock import BasicAuth, BearerAuth, MockBroker
 from fixtures.brokers.osb import Catalog, builtin_catalog
-from fixtures.catalog.registration import SecretRef, create_auth_secret
+from fixtures.catalog.registration import SecretRef, create_auth_secret, update_auth_secret
 
 AUTH_KINDS = {"basic": BasicAuth, "bearer": BearerAuth}
 
@@ -69,3 +69,26 @@ def catalog_drift(osb_broker: MockBroker, removed: str, added: str, source: str)
     osb_broker.serve_catalog(Catalog(tuple(s for s in current.services if s.name != removed) + tuple(addition)))
     served = {s.name for s in osb_broker.fetch_catalog().services}
     assert added in served and removed not in served, served
+
+
+@given(parsers.parse("the broker answers after {seconds:g} seconds"))
+def broker_is_slow(osb_broker: MockBroker, seconds: float) -> None:
+    osb_broker.set_behaviour(latency_seconds=seconds)
+
+
+@given("the broker answers the catalog with malformed JSON")
+def broker_malformed(osb_broker: MockBroker) -> None:
+    osb_broker.set_behaviour(malformed_catalog=True)
+
+
+@when("the broker rotates its credentials", target_fixture="rotated_auth")
+def broker_rotates(osb_broker: MockBroker):
+    old = osb_broker.auth
+    new = osb_broker.rotate_credentials()
+    assert osb_broker.get("/v2/catalog", auth=old).status_code == 401
+    return new
+
+
+@when("the Secret is updated with the broker's new credentials")
+def secret_updated(kube_api: client.ApiClient, broker_secret: SecretRef, osb_broker: MockBroker) -> None:
+    update_auth_secret(client.CoreV1Api(kube_api), broker_secret, osb_broker.auth.secret_data())
