@@ -39,6 +39,7 @@ test: setup
 
 bench: setup
 	$(PY) bench/startup.py
+	$(PY) bench/registration.py
 
 # Refresh requirements.lock from pyproject.toml's direct pins.
 lock:
