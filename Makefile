@@ -40,6 +40,7 @@ test: setup
 bench: setup
 	$(PY) bench/startup.py
 	$(PY) bench/registration.py
+	$(PY) bench/aws.py
 
 # Refresh requirements.lock from pyproject.toml's direct pins.
 lock:

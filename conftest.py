@@ -17,10 +17,10 @@ from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
-from fixtures.options import SuiteOptions, parse_cluster, parse_marketplace_reader, parse_seconds
+from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marketplace_reader, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
 
-pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.registration_steps", "steps.offering_steps"]
+pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.registration_steps", "steps.offering_steps", "steps.aws_steps"]
 
 OPTIONS = pytest.StashKey[SuiteOptions]()
 RUN = pytest.StashKey[RunFolder]()
@@ -33,6 +33,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--reports-dir", default="reports", help="where each run's folder is written (default: reports)")
     group.addoption("--start-timeout", default="90", help="seconds for a component (etcd, apiserver, catalog) to become ready (default 90)")
     group.addoption("--ready-timeout", default="60", help="seconds for a broker to reach the state a step expects (default 60)")
+    group.addoption("--aws", default="moto", help="moto (default: emulated, on loopback) | real (needs --aws-real-opt-in and --aws-region)")
+    group.addoption("--aws-region", default=None, help="region for --aws=real (and moto's, default us-east-1)")
+    group.addoption("--aws-real-opt-in", action="store_true", help="confirm that --aws=real may create (and will delete) real AWS resources")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
 
@@ -46,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
             start_timeout=parse_seconds("--start-timeout", config.getoption("--start-timeout")),
             ready_timeout=parse_seconds("--ready-timeout", config.getoption("--ready-timeout")),
             marketplace_reader=parse_marketplace_reader(config.getoption("--marketplace-reader")),
+            aws=parse_aws(config.getoption("--aws"), config.getoption("--aws-region"), config.getoption("--aws-real-opt-in")),
         )
     except SuiteError as exc:
         raise pytest.UsageError(str(exc)) from None

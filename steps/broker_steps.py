@@ -8,7 +8,7 @@ from kubernetes import client
 from pytest_bdd import given, parsers, when
 
 from fixtures.brokers.mock import BasicAuth, BearerAuth, MockBroker
-from fixtures.brokers.osb import Catalog, builtin_catalog
+from fixtures.brokers.osb import Catalog, scenario_catalog
 from fixtures.catalog.registration import SecretRef, create_auth_secret, update_auth_secret
 
 AUTH_KINDS = {"basic": BasicAuth, "bearer": BearerAuth}
@@ -16,14 +16,14 @@ AUTH_KINDS = {"basic": BasicAuth, "bearer": BearerAuth}
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" with basic auth'), target_fixture="osb_broker")
 def plain_http_broker(catalog_name: str, run_folder, scenario_id: str) -> Iterator[MockBroker]:
-    with MockBroker(builtin_catalog(catalog_name), run_folder.logs / scenario_id) as broker:
+    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id) as broker:
         yield broker
 
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" over {tls} TLS with {auth} auth'), target_fixture="osb_broker")
 def tls_broker(catalog_name: str, tls: str, auth: str, run_folder, scenario_id: str) -> Iterator[MockBroker]:
     assert tls in ("trusted", "untrusted"), f"TLS is 'trusted' or 'untrusted', not {tls!r}"
-    with MockBroker(builtin_catalog(catalog_name), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=tls) as broker:
+    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=tls) as broker:
         yield broker
 
 
@@ -61,9 +61,9 @@ def broker_recovers(osb_broker: MockBroker) -> None:
 
 
 @when(parsers.parse('the broker stops offering "{removed}" and starts offering "{added}" from the catalog "{source}"'))
-def catalog_drift(osb_broker: MockBroker, removed: str, added: str, source: str) -> None:
+def catalog_drift(osb_broker: MockBroker, removed: str, added: str, source: str, scenario_id: str) -> None:
     current = osb_broker.fetch_catalog()
-    addition = [s for s in builtin_catalog(source).services if s.name == added]
+    addition = [s for s in scenario_catalog(source, scenario_id).services if s.name == added]
     assert addition, f"the catalog {source!r} has no service {added!r}"
     assert removed in {s.name for s in current.services}, f"the broker does not offer {removed!r}"
     osb_broker.serve_catalog(Catalog(tuple(s for s in current.services if s.name != removed) + tuple(addition)))

@@ -24,14 +24,19 @@ from tests.conftest import REPO_ROOT, run_suite
         ("--cluster=kind", "--cluster=kind is not available yet"),
         ("--cluster=kubeconfig=/nonexistent/config", "--cluster=kubeconfig=/nonexistent/config: no such file"),
         ("--ready-timeout=soon", "--ready-timeout='soon': give a positive number of seconds"),
+        ("--aws=real", "--aws=real creates and deletes real AWS resources (costs money): add --aws-real-opt-in"),
+        ("--aws=real --aws-real-opt-in", "--aws=real needs --aws-region"),
+        ("--aws=localstack", "unknown --aws value 'localstack': choose moto (default) or real"),
+        ("--marketplace-reader=cf", "unknown --marketplace-reader 'cf': choose one of kf, svcat, api"),
     ],
 )
 def test_a_bad_option_is_refused_in_one_line(option, line, reports):
-    result = run_suite(option, reports=reports)
+    result = run_suite(*option.split(), reports=reports)
     assert result.returncode == 4, result.stdout + result.stderr
     errors = [l for l in result.stderr.splitlines() if l.startswith("ERROR:")]
     assert len(errors) == 1 and line in errors[0], result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    assert not reports.exists(), "a refused run must leave nothing behind"
 
 
 def test_a_kubeconfig_that_reaches_nothing_is_one_line(reports, tmp_path):

@@ -1,0 +1,143 @@
+"""Steps about AWS: the prerequisites (the page's step 3), the broker's AWS
+start-up, and the page's three troubleshooting checks (step 9)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from pytest_bdd import given, parsers, then
+
+from fixtures.aws.backends import AwsBackend, MotoServer, RealAws
+from fixtures.aws.checks import BrokerValues, diagnose, diagnosis_text, explaining_check
+from fixtures.aws.prerequisites import BROKER_POLICIES, TABLE_NAME, PrerequisitesStack, without_dynamodb_grant
+from fixtures.brokers.mock import BearerAuth, MockBroker
+from fixtures.brokers.osb import scenario_catalog
+from fixtures.waiting import Observation, wait_for
+
+
+def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool) -> AwsBackend:
+    if suite_options.aws.kind == "real":
+        return RealAws(suite_options.aws.region, f"{run_folder.run_id}-{scenario_id}")
+    return MotoServer(run_folder.logs / scenario_id, enforce_iam=enforce_iam, region=suite_options.aws.region)
+
+
+@given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
+def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str) -> Iterator[PrerequisitesStack]:
+    """where: 'AWS' | 'AWS with IAM enforced' | 'AWS without the DynamoDB grant, with IAM enforced'."""
+    enforce = "IAM enforced" in where  # real AWS always enforces it
+    with _backend(suite_options, run_folder, scenario_id, enforce) as aws:
+        stack = PrerequisitesStack(aws, f"asb-conformance-{scenario_id}")
+        if "without the DynamoDB grant" in where:
+            stack.template = without_dynamodb_grant(stack.template)
+        try:
+            with stack:
+                if isinstance(aws, MotoServer):
+                    # The broker's template bucket is AWS's own; emulate it, with one template.
+                    s3 = aws.client("s3")
+                    s3.create_bucket(Bucket="awsservicebroker")
+                    s3.put_object(Bucket="awsservicebroker", Key="templates/latest/s3-main.yaml", Body=b"# emulated template\n")
+                yield stack
+        finally:
+            run_folder.write_text(f"aws/{scenario_id}-ledger.txt", "\n".join(stack.ledger) + "\n")
+
+
+@then("the stack reaches CREATE_COMPLETE")
+def stack_complete(prerequisites: PrerequisitesStack) -> None:
+    assert prerequisites.describe()["StackStatus"] == "CREATE_COMPLETE"
+
+
+@then("the DynamoDB table is ACTIVE with the documented keys and index")
+def table_as_documented(prerequisites: PrerequisitesStack) -> None:
+    table = prerequisites.aws.client("dynamodb").describe_table(TableName=TABLE_NAME)["Table"]
+    assert table["TableStatus"] == "ACTIVE", table["TableStatus"]
+    assert {(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]} == {("id", "HASH"), ("userid", "RANGE")}
+    [index] = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "type-userid-index"
+    assert {(k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]} == {("type", "HASH"), ("userid", "RANGE")}
+    assert set(index["Projection"]["NonKeyAttributes"]) == {"id", "userid", "type", "locked"}
+
+
+@then("the broker's IAM user has both broker policies attached")
+def user_has_policies(prerequisites: PrerequisitesStack) -> None:
+    names = prerequisites.aws.client("iam").list_user_policies(UserName=prerequisites.user_name)["PolicyNames"]
+    assert set(BROKER_POLICIES) <= set(names), f"{prerequisites.user_name} has {names}"
+
+
+@then("the user's own access key reaches the table")
+def user_key_reaches_table(prerequisites: PrerequisitesStack) -> None:
+    values = BrokerValues(prerequisites.credentials.access_key_id, prerequisites.credentials.secret_access_key)
+    arn = prerequisites.aws.client("sts", values.credentials).get_caller_identity()["Arn"]
+    assert arn.endswith(f"user/{prerequisites.user_name}"), arn
+    [_, access, _] = diagnose(prerequisites.aws, values)
+    assert access.passed, str(access)
+
+
+@given(parsers.parse('the DynamoDB table "{table}" is deleted'))
+def table_deleted(prerequisites: PrerequisitesStack, table: str) -> None:
+    dynamodb = prerequisites.aws.client("dynamodb")
+    dynamodb.delete_table(TableName=table)
+    dynamodb.get_waiter("table_not_exists").wait(TableName=table, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+
+def _broker_values(prerequisites: PrerequisitesStack, wrong: str | None) -> BrokerValues:
+    assert prerequisites.credentials is not None
+    values = BrokerValues(prerequisites.credentials.access_key_id, prerequisites.credentials.secret_access_key, region=prerequisites.aws.region)
+    wrong_values = {"aws.secretkey": {"secretkey": "not-the-" + values.secretkey[:8]}, "aws.bucket": {"bucket": "no-such-template-bucket"}}
+    if wrong is None:
+        return values
+    assert wrong in wrong_values, f"the suite can set {sorted(wrong_values)} wrong, not {wrong!r}"
+    return BrokerValues(**{**values.__dict__, **wrong_values[wrong]})
+
+
+def _aws_env(prerequisites: PrerequisitesStack, values: BrokerValues) -> dict[str, str]:
+    env = {"AWS_ACCESS_KEY_ID": values.accesskeyid, "AWS_SECRET_ACCESS_KEY": values.secretkey, "AWS_REGION": values.region,
+           "MOCK_OSB_AWS_BUCKET": values.bucket, "MOCK_OSB_AWS_TABLE": values.tablename}
+    if isinstance(prerequisites.aws, MotoServer):
+        env["MOCK_OSB_AWS_ENDPOINT"] = prerequisites.aws.endpoint
+    return env
+
+
+@given("the AWS broker, impersonated by the mock broker, starts with the stack's credentials", target_fixture="osb_broker")
+def aws_broker(prerequisites: PrerequisitesStack, run_folder, scenario_id: str, request) -> Iterator[MockBroker]:
+    values = _broker_values(prerequisites, None)
+    request.node.stash[BROKER_VALUES] = values
+    with MockBroker(scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted", aws_env=_aws_env(prerequisites, values)) as broker:
+        yield broker
+
+
+@given(parsers.parse("the AWS broker, impersonated by the mock broker, starts with {value} set wrong"), target_fixture="osb_broker")
+def aws_broker_wrong_value(prerequisites: PrerequisitesStack, value: str, run_folder, scenario_id: str, request, suite_options) -> Iterator[MockBroker]:
+    values = _broker_values(prerequisites, value)
+    request.node.stash[BROKER_VALUES] = values
+    broker = MockBroker(scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted", aws_env=_aws_env(prerequisites, values))
+    try:
+        broker.launch()
+        wait_for("the broker to exit at start, as the AWS broker does on a fatal error", lambda: Observation(broker.exited(), None, "still running"), suite_options.start_timeout)
+        yield broker
+    finally:
+        broker.stop()
+
+
+BROKER_VALUES = pytest.StashKey[BrokerValues]()
+
+
+@then("the broker's offerings step fails with \"Ready but no offerings\"", target_fixture="offerings_failure")
+def offerings_step_fails(kube_api, osb_broker, registration) -> str:
+    from steps.offering_steps import cluster_offerings_match
+
+    with pytest.raises(AssertionError) as failure:
+        cluster_offerings_match(kube_api, osb_broker, registration)
+    message = str(failure.value)
+    assert message.startswith("Ready but no offerings"), message
+    return message
+
+
+@then(parsers.parse('the diagnosis names check ({check}) "{title}", with evidence "{evidence}"'))
+def diagnosis_names(prerequisites: PrerequisitesStack, osb_broker: MockBroker, check: str, title: str, evidence: str, request, run_folder) -> None:
+    results = diagnose(prerequisites.aws, request.node.stash[BROKER_VALUES])
+    text = diagnosis_text(results, osb_broker.log_tail())
+    run_folder.write_text(f"diagnosis/{request.node.name}.txt", text + "\n")
+    cause = explaining_check(results)
+    assert cause is not None, f"no check fails, yet the broker is not serving:\n{text}"
+    assert (cause.check, cause.title) == (check, title), text
+    assert evidence in cause.evidence, text
