@@ -8,22 +8,28 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import pytest_html
 from kubernetes import client
 
+from fixtures.aws.checks import diagnose, diagnosis_text
 from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
 from fixtures.commands import Cli
 from fixtures.cluster import ClusterAccess, make_cluster
+from fixtures.diagnostics.bundle import write_failure_bundle
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marketplace_reader, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
+from steps.state import BROKER_VALUES
 
 pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.registration_steps", "steps.offering_steps", "steps.aws_steps"]
 
 OPTIONS = pytest.StashKey[SuiteOptions]()
 RUN = pytest.StashKey[RunFolder]()
+BUNDLE = pytest.StashKey[Path]()
+COMPONENT_LOGS = ("kube-apiserver.log", "etcd.log", "service-catalog-controller-manager.log", "service-catalog-webhook.log", "commands.log")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,6 +69,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.xmlpath = str(run.path / "junit.xml")
     if not config.option.cucumber_json_path:
         config.option.cucumber_json_path = str(run.path / "cucumber.json")
+    if not config.option.htmlpath:
+        config.option.htmlpath = str(run.path / "report.html")
+        config.option.self_contained_html = True
     # SIGTERM (CI cancelling a job) tears down like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
 
@@ -176,3 +185,43 @@ def other_namespace(namespace: str, kube_api: client.ApiClient) -> Iterator[str]
     core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
     yield name
     core.delete_namespace(name)
+
+
+def _active(request: pytest.FixtureRequest, name: str):
+    """A fixture's value if this scenario already uses it (never starts one)."""
+    return request.getfixturevalue(name) if name in request.fixturenames else None
+
+
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
+    """Gather the failure bundle while the scenario's objects and processes still exist."""
+    run: RunFolder = request.config.stash[RUN]
+    extra = {}
+    prerequisites, values = _active(request, "prerequisites"), request.node.stash.get(BROKER_VALUES, None)
+    if prerequisites is not None and values is not None:
+        extra["diagnosis.txt"] = diagnosis_text(diagnose(prerequisites.aws, values)) + "\n"
+    headline = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
+    request.node.stash[BUNDLE] = write_failure_bundle(
+        run,
+        request.node.name,
+        headline,
+        f"{step.keyword} {step.name}",
+        _active(request, "kube_api"),
+        _active(request, "registrations"),
+        _active(request, "namespace"),
+        _active(request, "osb_broker"),
+        [run.logs / name for name in COMPONENT_LOGS if (run.logs / name).exists()],
+        extra,
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Point every report format at the failure bundle."""
+    outcome = yield
+    report = outcome.get_result()
+    bundle = item.stash.get(BUNDLE, None)
+    if report.when == "call" and report.failed and bundle is not None:
+        relative = bundle.relative_to(item.config.stash[RUN].path)
+        report.sections.append(("failure bundle", str(bundle)))
+        item.user_properties.append(("failure_bundle", str(relative)))
+        report.extras = [*getattr(report, "extras", []), pytest_html.extras.url(str(relative), name="failure bundle")]

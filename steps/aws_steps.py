@@ -13,6 +13,7 @@ from fixtures.aws.prerequisites import BROKER_POLICIES, TABLE_NAME, Prerequisite
 from fixtures.brokers.mock import BearerAuth, MockBroker
 from fixtures.brokers.osb import scenario_catalog
 from fixtures.waiting import Observation, wait_for
+from steps.state import BROKER_VALUES
 
 
 def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool) -> AwsBackend:
@@ -116,9 +117,6 @@ def aws_broker_wrong_value(prerequisites: PrerequisitesStack, value: str, run_fo
         yield broker
     finally:
         broker.stop()
-
-
-BROKER_VALUES = pytest.StashKey[BrokerValues]()
 
 
 @then("the broker's offerings step fails with \"Ready but no offerings\"", target_fixture="offerings_failure")
