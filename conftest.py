@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,8 @@ from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
 from fixtures.commands import Cli
 from fixtures.cluster import ClusterAccess, make_cluster
 from fixtures.diagnostics.bundle import write_failure_bundle
+from fixtures.diagnostics.drift import ScenarioResult, drift_markdown, drift_rows
+from fixtures.diagnostics.evidence import evidence_record, write_evidence
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
@@ -29,6 +32,10 @@ pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.registrati
 OPTIONS = pytest.StashKey[SuiteOptions]()
 RUN = pytest.StashKey[RunFolder]()
 BUNDLE = pytest.StashKey[Path]()
+RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
+DURATIONS = pytest.StashKey[dict[str, float]]()
+STARTED = pytest.StashKey[float]()
+FEATURE = pytest.StashKey[str]()
 COMPONENT_LOGS = ("kube-apiserver.log", "etcd.log", "service-catalog-controller-manager.log", "service-catalog-webhook.log", "commands.log")
 
 
@@ -64,6 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[OPTIONS] = options
     run = RunFolder.create(options.reports_dir)
     config.stash[RUN] = run
+    config.stash[RESULTS], config.stash[DURATIONS], config.stash[STARTED] = {}, {}, time.time()
     # Reports land in the run folder unless the user named their own paths.
     if not config.option.xmlpath:
         config.option.xmlpath = str(run.path / "junit.xml")
@@ -192,6 +200,10 @@ def _active(request: pytest.FixtureRequest, name: str):
     return request.getfixturevalue(name) if name in request.fixturenames else None
 
 
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
+    request.node.stash[FEATURE] = Path(feature.filename).stem
+
+
 def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
     """Gather the failure bundle while the scenario's objects and processes still exist."""
     run: RunFolder = request.config.stash[RUN]
@@ -219,9 +231,35 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Point every report format at the failure bundle."""
     outcome = yield
     report = outcome.get_result()
+    _record_result(item, report)
     bundle = item.stash.get(BUNDLE, None)
     if report.when == "call" and report.failed and bundle is not None:
         relative = bundle.relative_to(item.config.stash[RUN].path)
         report.sections.append(("failure bundle", str(bundle)))
         item.user_properties.append(("failure_bundle", str(relative)))
         report.extras = [*getattr(report, "extras", []), pytest_html.extras.url(str(relative), name="failure bundle")]
+
+
+def _record_result(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Scenario results for evidence.json and doc-drift.md."""
+    feature = item.stash.get(FEATURE, None)
+    if feature is None:
+        return
+    results, durations = item.config.stash[RESULTS], item.config.stash[DURATIONS]
+    durations[item.name] = durations.get(item.name, 0.0) + report.duration
+    message = str(report.longrepr).strip().splitlines()[-1][:300] if report.failed and report.longrepr else ""
+    if report.when == "call" or report.failed or report.skipped:
+        outcome = "failed" if report.failed else ("skipped" if report.skipped else "passed")
+        if item.name not in results or outcome != "passed":
+            results[item.name] = ScenarioResult(feature, item.name, outcome, message)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if RUN not in config.stash:
+        return
+    run, results = config.stash[RUN], list(config.stash[RESULTS].values())
+    options = config.stash[OPTIONS]
+    run.write_text("doc-drift.md", drift_markdown(drift_rows(results), f"--cluster={options.cluster}, --aws={options.aws.kind}"))
+    run.write_json("doc-drift.json", drift_rows(results))
+    write_evidence(run, evidence_record(run, results, config.stash[DURATIONS], config.stash[STARTED], time.time(), int(exitstatus)))
