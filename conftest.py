@@ -19,7 +19,9 @@ from fixtures.cluster import ClusterAccess, make_cluster
 from fixtures.diagnostics.bundle import write_failure_bundle
 from fixtures.diagnostics.drift import ScenarioResult, drift_markdown, drift_rows
 from fixtures.diagnostics.evidence import evidence_record, write_evidence
+from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
+from fixtures import processes
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
@@ -36,6 +38,7 @@ RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
 DURATIONS = pytest.StashKey[dict[str, float]]()
 STARTED = pytest.StashKey[float]()
 FEATURE = pytest.StashKey[str]()
+KEEPER = pytest.StashKey[Keeper]()
 COMPONENT_LOGS = ("kube-apiserver.log", "etcd.log", "service-catalog-controller-manager.log", "service-catalog-webhook.log", "commands.log")
 
 
@@ -49,6 +52,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aws", default="moto", help="moto (default: emulated, on loopback) | real (needs --aws-real-opt-in and --aws-region)")
     group.addoption("--aws-region", default=None, help="region for --aws=real (and moto's, default us-east-1)")
     group.addoption("--aws-real-opt-in", action="store_true", help="confirm that --aws=real may create (and will delete) real AWS resources")
+    group.addoption("--keep-on-failure", action="store_true", help="keep the first failing scenario's cluster, processes and broker running, print how to reach them, and stop")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
 
@@ -72,6 +76,8 @@ def pytest_configure(config: pytest.Config) -> None:
     run = RunFolder.create(options.reports_dir)
     config.stash[RUN] = run
     config.stash[RESULTS], config.stash[DURATIONS], config.stash[STARTED] = {}, {}, time.time()
+    config.stash[KEEPER] = Keeper(enabled=config.getoption("--keep-on-failure"))
+    processes.die_with_parent = not config.getoption("--keep-on-failure")
     # Reports land in the run folder unless the user named their own paths.
     if not config.option.xmlpath:
         config.option.xmlpath = str(run.path / "junit.xml")
@@ -100,6 +106,11 @@ def actionable() -> Iterator[None]:
         yield
     except SuiteError as exc:
         pytest.exit(f"error: {exc}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def keeper(pytestconfig: pytest.Config) -> Keeper:
+    return pytestconfig.stash[KEEPER]
 
 
 @pytest.fixture(scope="session")
@@ -176,13 +187,14 @@ def scenario_id() -> str:
 
 
 @pytest.fixture
-def namespace(kube_api: client.ApiClient, scenario_id: str) -> Iterator[str]:
+def namespace(kube_api: client.ApiClient, scenario_id: str, keeper: Keeper) -> Iterator[str]:
     """One namespace per scenario, deleted afterwards."""
     core = client.CoreV1Api(kube_api)
     name = f"asb-{scenario_id}"
     core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
     yield name
-    core.delete_namespace(name)
+    if not keeper.keeping:
+        core.delete_namespace(name)
 
 
 @pytest.fixture
@@ -212,6 +224,10 @@ def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func
     if prerequisites is not None and values is not None:
         extra["diagnosis.txt"] = diagnosis_text(diagnose(prerequisites.aws, values)) + "\n"
     headline = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
+    registrations = _active(request, "registrations") or []
+    cluster = _active(request, "cluster")
+    if request.config.stash[KEEPER].keep(request.node.name, cluster.kubeconfig if cluster else None, [r.name for r in registrations]):
+        request.session.shouldstop = "--keep-on-failure: kept the first failing scenario"
     request.node.stash[BUNDLE] = write_failure_bundle(
         run,
         request.node.name,
@@ -263,3 +279,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run.write_text("doc-drift.md", drift_markdown(drift_rows(results), f"--cluster={options.cluster}, --aws={options.aws.kind}"))
     run.write_json("doc-drift.json", drift_rows(results))
     write_evidence(run, evidence_record(run, results, config.stash[DURATIONS], config.stash[STARTED], time.time(), int(exitstatus)))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    keeper = config.stash.get(KEEPER, None)
+    if keeper is not None and keeper.keeping:
+        rerun = f".venv/bin/pytest features/ -k '{keeper.scenario}'"
+        for line in keeper.instructions(rerun):
+            terminalreporter.write_line(line)

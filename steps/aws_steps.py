@@ -23,7 +23,7 @@ def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool) -> 
 
 
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
-def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str) -> Iterator[PrerequisitesStack]:
+def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str, keeper) -> Iterator[PrerequisitesStack]:
     """where: 'AWS' | 'AWS with IAM enforced' | 'AWS without the DynamoDB grant, with IAM enforced'."""
     enforce = "IAM enforced" in where  # real AWS always enforces it
     with _backend(suite_options, run_folder, scenario_id, enforce) as aws:
@@ -31,13 +31,17 @@ def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str)
         if "without the DynamoDB grant" in where:
             stack.template = without_dynamodb_grant(stack.template)
         try:
-            with stack:
+            stack.start()  # on failure it deletes what it made
+            try:
                 if isinstance(aws, MotoServer):
                     # The broker's template bucket is AWS's own; emulate it, with one template.
                     s3 = aws.client("s3")
                     s3.create_bucket(Bucket="awsservicebroker")
                     s3.put_object(Bucket="awsservicebroker", Key="templates/latest/s3-main.yaml", Body=b"# emulated template\n")
                 yield stack
+            finally:
+                if not keeper.keeping:
+                    stack.stop()
         finally:
             run_folder.write_text(f"aws/{scenario_id}-ledger.txt", "\n".join(stack.ledger) + "\n")
 

@@ -31,10 +31,12 @@ EXPECTATION_PROBE_SECONDS = 2.0
 
 
 @pytest.fixture
-def registrations(kube_api: client.ApiClient, suite_options) -> Iterator[list[Registration]]:
+def registrations(kube_api: client.ApiClient, suite_options, keeper) -> Iterator[list[Registration]]:
     """What a scenario registered; deleted (and waited for) afterwards."""
     applied: list[Registration] = []
     yield applied
+    if keeper.keeping:
+        return
     for registration in reversed(applied):
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,3 +65,35 @@ def test_ctrl_c_in_the_middle_of_a_run_stops_every_process_and_removes_temp_dirs
             suite.kill()
     assert not [pid for pid in started if _alive(pid)], "processes outlived the interrupted run"
     assert _temp_dirs() <= before, f"temp dirs left: {sorted(_temp_dirs() - before)}"
+
+
+def test_keep_on_failure_keeps_the_failed_scenario_reachable_and_says_how(tmp_path):
+    """The forced failure under --keep-on-failure: its processes outlive pytest,
+    the printed kubeconfig reaches the kept cluster, and the printed kill ends them."""
+    import os
+    import re
+
+    from fixtures.toolchain import Toolchain
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/forced_failure", "-p", "no:cacheprovider", f"--reports-dir={tmp_path / 'reports'}", "--ready-timeout=5", "--keep-on-failure"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "ASB_CONFORMANCE_FORCE_FAILURE": "1"},
+    )
+    kubeconfig = re.search(r"export KUBECONFIG=(\S+)", result.stdout)
+    kill = re.search(r"when done: kill ([\d ]+); rm -rf (.+)$", result.stdout, re.M)
+    assert kubeconfig and kill, result.stdout[-2000:]
+    pids = [int(p) for p in kill.group(1).split()]
+    try:
+        assert all(_alive(pid) for pid in pids), "kept processes died with pytest"
+        kubectl = Toolchain().path("kubectl")
+        listed = subprocess.run([str(kubectl), "--kubeconfig", kubeconfig.group(1), "get", "clusterservicebroker"], capture_output=True, text=True, timeout=30)
+        assert "Ready" in listed.stdout, listed.stdout + listed.stderr
+        assert "re-run just this scenario: .venv/bin/pytest features/ -k 'test_a_healthy_broker_expected_to_fail'" in result.stdout
+    finally:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for folder in kill.group(2).split():
+            shutil.rmtree(folder, ignore_errors=True)
