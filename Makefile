@@ -37,6 +37,9 @@ e2e: setup
 test: setup
 	$(PYTEST) tests/ features/ $(PYTEST_ARGS)
 
+preflight: python
+	$(PYTEST) features/ --preflight
+
 bench: setup
 	$(PY) bench/startup.py
 	$(PY) bench/registration.py

@@ -20,6 +20,8 @@ from fixtures.diagnostics.bundle import write_failure_bundle
 from fixtures.diagnostics.drift import ScenarioResult, drift_markdown, drift_rows
 from fixtures.diagnostics.evidence import evidence_record, write_evidence
 from fixtures.diagnostics.keep import Keeper
+from fixtures.diagnostics.preflight import preflight
+from fixtures.diagnostics.preflight import report as preflight_report
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures import processes
 from fixtures.errors import SuiteError
@@ -52,6 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aws", default="moto", help="moto (default: emulated, on loopback) | real (needs --aws-real-opt-in and --aws-region)")
     group.addoption("--aws-region", default=None, help="region for --aws=real (and moto's, default us-east-1)")
     group.addoption("--aws-real-opt-in", action="store_true", help="confirm that --aws=real may create (and will delete) real AWS resources")
+    group.addoption("--preflight", action="store_true", help="check what the chosen profile needs, report every gap with its fix, and stop")
     group.addoption("--keep-on-failure", action="store_true", help="keep the first failing scenario's cluster, processes and broker running, print how to reach them, and stop")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
@@ -92,6 +95,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if session.config.getoption("--preflight"):
+        options = session.config.stash[OPTIONS]
+        gaps = preflight(options)
+        session.config.get_terminal_writer().line(preflight_report(gaps, options))
+        pytest.exit("preflight done", returncode=3 if gaps else 0)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -91,3 +91,19 @@ def test_a_port_taken_fails_etcd_with_its_log_and_leaves_nothing(tmp_path, monke
     assert "address already in use" in message  # the tail of etcd's own log
     assert cluster.processes == []
     assert _cluster_temp_dirs() <= before
+
+
+def test_preflight_reports_every_gap_with_its_fix_before_creating_anything(tmp_path, reports):
+    before = _cluster_temp_dirs()
+    result = run_suite("--preflight", reports=reports, env={"ASB_CONFORMANCE_CACHE_DIR": str(tmp_path / "empty-cache")})
+    assert result.returncode == 3, result.stdout[-2000:]
+    assert "preflight (--cluster=embedded --aws=moto): 1 gap(s)" in result.stdout
+    assert "not built yet: kube-apiserver, kubectl, service-catalog, svcat, helm, kf, catalog" in result.stdout
+    assert "fix: make setup" in result.stdout
+    assert _cluster_temp_dirs() <= before
+    assert not (tmp_path / "empty-cache").exists()
+
+
+def test_preflight_passes_on_a_set_up_machine(reports):
+    result = run_suite("--preflight", reports=reports)
+    assert result.returncode == 0 and "nothing missing" in result.stdout, result.stdout[-2000:]
