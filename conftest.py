@@ -10,6 +10,7 @@ from typing import Iterator
 
 import pytest
 import pytest_html
+import yaml
 from kubernetes import client
 
 from fixtures.aws.checks import diagnose, diagnosis_text
@@ -232,6 +233,9 @@ def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func
     run: RunFolder = request.config.stash[RUN]
     extra = {}
     prerequisites, values = _active(request, "prerequisites"), request.node.stash.get(BROKER_VALUES, None)
+    if values is not None:
+        # The chart values the broker ran with; the secret key is masked by the redaction.
+        extra["broker-values.yaml"] = yaml.safe_dump({"aws": dict(vars(values))}, sort_keys=False)
     if prerequisites is not None and values is not None:
         extra["diagnosis.txt"] = diagnosis_text(diagnose(prerequisites.aws, values)) + "\n"
     headline = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
@@ -262,7 +266,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     bundle = item.stash.get(BUNDLE, None)
     if report.when == "call" and report.failed and bundle is not None:
         relative = bundle.relative_to(item.config.stash[RUN].path)
-        report.sections.append(("failure bundle", str(bundle)))
+        if hasattr(report.longrepr, "addsection"):  # shown by the terminal, JUnit and Cucumber JSON
+            report.longrepr.addsection("failure bundle", str(bundle))
+        else:
+            report.sections.append(("failure bundle", str(bundle)))
         item.user_properties.append(("failure_bundle", str(relative)))
         report.extras = [*getattr(report, "extras", []), pytest_html.extras.url(str(relative), name="failure bundle")]
 

@@ -44,6 +44,7 @@ def test_a_forced_failure_leaves_a_full_bundle_and_no_secret_anywhere(tmp_path):
     relative = str(bundle.relative_to(run))
     assert relative in (run / "junit.xml").read_text()
     assert relative in (run / "report.html").read_text()
+    assert str(bundle) in (run / "cucumber.json").read_text()
     leaks = [str(p.relative_to(run)) for p in run.rglob("*") if p.is_file() and CANARY in p.read_text(errors="replace")]
     assert not leaks, f"the canary secret is in {leaks}"
     assert CANARY not in result.stdout + result.stderr
