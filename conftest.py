@@ -2,47 +2,36 @@
 from __future__ import annotations
 
 import signal
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-import pytest_html
-import yaml
 from kubernetes import client
 
-from fixtures.aws.checks import diagnose, diagnosis_text
 from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
 from fixtures.commands import Cli
 from fixtures.cluster import ClusterAccess, make_cluster
-from fixtures.diagnostics.bundle import write_failure_bundle
-from fixtures.diagnostics.drift import ScenarioResult, drift_markdown, drift_rows
-from fixtures.diagnostics.evidence import evidence_record, write_evidence
 from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.preflight import preflight
-from fixtures.diagnostics.preflight import report as preflight_report
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
+from fixtures.session_keys import KEEPER, OPTIONS, RUN
 from fixtures import processes
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marketplace_reader, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
-from steps.state import BROKER_VALUES
 
-pytest_plugins = ["steps.cluster_steps", "steps.broker_steps", "steps.registration_steps", "steps.offering_steps", "steps.aws_steps"]
+pytest_plugins = [
+    "steps.cluster_steps",
+    "steps.broker_steps",
+    "steps.registration_steps",
+    "steps.offering_steps",
+    "steps.aws_steps",
+    "fixtures.diagnostics.pytest_plugin",  # failure bundles, evidence, drift, keep-on-failure, preflight
+]
 
-OPTIONS = pytest.StashKey[SuiteOptions]()
-RUN = pytest.StashKey[RunFolder]()
-BUNDLE = pytest.StashKey[Path]()
-RESULTS = pytest.StashKey[dict[str, ScenarioResult]]()
-DURATIONS = pytest.StashKey[dict[str, float]]()
-STARTED = pytest.StashKey[float]()
-FEATURE = pytest.StashKey[str]()
-KEEPER = pytest.StashKey[Keeper]()
-COMPONENT_LOGS = ("kube-apiserver.log", "etcd.log", "service-catalog-controller-manager.log", "service-catalog-webhook.log", "commands.log")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -79,7 +68,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[OPTIONS] = options
     run = RunFolder.create(options.reports_dir)
     config.stash[RUN] = run
-    config.stash[RESULTS], config.stash[DURATIONS], config.stash[STARTED] = {}, {}, time.time()
     config.stash[KEEPER] = Keeper(enabled=config.getoption("--keep-on-failure"))
     processes.die_with_parent = not config.getoption("--keep-on-failure")
     # Reports land in the run folder unless the user named their own paths.
@@ -96,14 +84,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    if session.config.getoption("--preflight"):
-        options = session.config.stash[OPTIONS]
-        gaps = preflight(options)
-        session.config.get_terminal_writer().line(preflight_report(gaps, options))
-        pytest.exit("preflight done", returncode=3 if gaps else 0)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -210,98 +190,11 @@ def namespace(kube_api: client.ApiClient, scenario_id: str, keeper: Keeper) -> I
 
 
 @pytest.fixture
-def other_namespace(namespace: str, kube_api: client.ApiClient) -> Iterator[str]:
+def other_namespace(namespace: str, kube_api: client.ApiClient, keeper: Keeper) -> Iterator[str]:
     """A second namespace, for what must not be visible outside the first."""
     core = client.CoreV1Api(kube_api)
     name = f"{namespace}-other"
     core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
     yield name
-    core.delete_namespace(name)
-
-
-def _active(request: pytest.FixtureRequest, name: str):
-    """A fixture's value if this scenario already uses it (never starts one)."""
-    return request.getfixturevalue(name) if name in request.fixturenames else None
-
-
-def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature, scenario) -> None:
-    request.node.stash[FEATURE] = Path(feature.filename).stem
-
-
-def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
-    """Gather the failure bundle while the scenario's objects and processes still exist."""
-    run: RunFolder = request.config.stash[RUN]
-    extra = {}
-    prerequisites, values = _active(request, "prerequisites"), request.node.stash.get(BROKER_VALUES, None)
-    if values is not None:
-        # The chart values the broker ran with; the secret key is masked by the redaction.
-        extra["broker-values.yaml"] = yaml.safe_dump({"aws": dict(vars(values))}, sort_keys=False)
-    if prerequisites is not None and values is not None:
-        extra["diagnosis.txt"] = diagnosis_text(diagnose(prerequisites.aws, values)) + "\n"
-    headline = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
-    registrations = _active(request, "registrations") or []
-    cluster = _active(request, "cluster")
-    if request.config.stash[KEEPER].keep(request.node.name, cluster.kubeconfig if cluster else None, [r.name for r in registrations]):
-        request.session.shouldstop = "--keep-on-failure: kept the first failing scenario"
-    request.node.stash[BUNDLE] = write_failure_bundle(
-        run,
-        request.node.name,
-        headline,
-        f"{step.keyword} {step.name}",
-        _active(request, "kube_api"),
-        _active(request, "registrations"),
-        _active(request, "namespace"),
-        _active(request, "osb_broker"),
-        [run.logs / name for name in COMPONENT_LOGS if (run.logs / name).exists()],
-        extra,
-    )
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """Point every report format at the failure bundle."""
-    outcome = yield
-    report = outcome.get_result()
-    _record_result(item, report)
-    bundle = item.stash.get(BUNDLE, None)
-    if report.when == "call" and report.failed and bundle is not None:
-        relative = bundle.relative_to(item.config.stash[RUN].path)
-        if hasattr(report.longrepr, "addsection"):  # shown by the terminal, JUnit and Cucumber JSON
-            report.longrepr.addsection("failure bundle", str(bundle))
-        else:
-            report.sections.append(("failure bundle", str(bundle)))
-        item.user_properties.append(("failure_bundle", str(relative)))
-        report.extras = [*getattr(report, "extras", []), pytest_html.extras.url(str(relative), name="failure bundle")]
-
-
-def _record_result(item: pytest.Item, report: pytest.TestReport) -> None:
-    """Scenario results for evidence.json and doc-drift.md."""
-    feature = item.stash.get(FEATURE, None)
-    if feature is None:
-        return
-    results, durations = item.config.stash[RESULTS], item.config.stash[DURATIONS]
-    durations[item.name] = durations.get(item.name, 0.0) + report.duration
-    message = str(report.longrepr).strip().splitlines()[-1][:300] if report.failed and report.longrepr else ""
-    if report.when == "call" or report.failed or report.skipped:
-        outcome = "failed" if report.failed else ("skipped" if report.skipped else "passed")
-        if item.name not in results or outcome != "passed":
-            results[item.name] = ScenarioResult(feature, item.name, outcome, message)
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    config = session.config
-    if RUN not in config.stash:
-        return
-    run, results = config.stash[RUN], list(config.stash[RESULTS].values())
-    options = config.stash[OPTIONS]
-    run.write_text("doc-drift.md", drift_markdown(drift_rows(results), f"--cluster={options.cluster}, --aws={options.aws.kind}"))
-    run.write_json("doc-drift.json", drift_rows(results))
-    write_evidence(run, evidence_record(run, results, config.stash[DURATIONS], config.stash[STARTED], time.time(), int(exitstatus)))
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    keeper = config.stash.get(KEEPER, None)
-    if keeper is not None and keeper.keeping:
-        rerun = f".venv/bin/pytest features/ -k '{keeper.scenario}'"
-        for line in keeper.instructions(rerun):
-            terminalreporter.write_line(line)
+    if not keeper.keeping:
+        core.delete_namespace(name)
