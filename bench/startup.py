@@ -98,7 +98,7 @@ def main() -> int:
         print(f"one-time build (cold, just now): {time.monotonic() - build_started:.1f} s for {', '.join(cold)}")
     times = toolchain.build_times()
     if times:
-        print(f"one-time build (recorded when cache {toolchain.key} was built): {sum(times.values()):.1f} s total; "
+        print(f"one-time build (as recorded when each cache entry was built): {sum(times.values()):.1f} s total; "
               + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in times.items()))
     starts, latencies = [], []
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
