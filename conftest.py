@@ -178,23 +178,21 @@ def scenario_id() -> str:
     return uuid.uuid4().hex[:6]
 
 
-@pytest.fixture
-def namespace(kube_api: client.ApiClient, scenario_id: str, keeper: Keeper) -> Iterator[str]:
-    """One namespace per scenario, deleted afterwards."""
-    core = client.CoreV1Api(kube_api)
-    name = f"asb-{scenario_id}"
+def _scenario_namespace(api: client.ApiClient, name: str, keeper: Keeper) -> Iterator[str]:
+    core = client.CoreV1Api(api)
     core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
     yield name
     if not keeper.keeping:
         core.delete_namespace(name)
+
+
+@pytest.fixture
+def namespace(kube_api: client.ApiClient, scenario_id: str, keeper: Keeper) -> Iterator[str]:
+    """One namespace per scenario, deleted afterwards."""
+    yield from _scenario_namespace(kube_api, f"asb-{scenario_id}", keeper)
 
 
 @pytest.fixture
 def other_namespace(namespace: str, kube_api: client.ApiClient, keeper: Keeper) -> Iterator[str]:
     """A second namespace, for what must not be visible outside the first."""
-    core = client.CoreV1Api(kube_api)
-    name = f"{namespace}-other"
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
-    yield name
-    if not keeper.keeping:
-        core.delete_namespace(name)
+    yield from _scenario_namespace(kube_api, f"{namespace}-other", keeper)
