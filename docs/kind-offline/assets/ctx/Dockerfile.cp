@@ -1,0 +1,5 @@
+FROM lab/rootfs:bookworm
+ARG BIN
+COPY $BIN /usr/local/bin/$BIN
+ENTRYPOINT []
+CMD []
