@@ -33,8 +33,7 @@ def main() -> int:
                 started = time.monotonic()
                 with PrerequisitesStack(moto, f"bench-{run}") as stack:
                     stacks.append(time.monotonic() - started)
-                    s3 = moto.client("s3")
-                    s3.create_bucket(Bucket="awsservicebroker")
+                    moto.emulate_template_bucket()
                     env = {"AWS_ACCESS_KEY_ID": stack.credentials.access_key_id, "AWS_SECRET_ACCESS_KEY": stack.credentials.secret_access_key, "MOCK_OSB_AWS_ENDPOINT": moto.endpoint}
                     started = time.monotonic()
                     with MockBroker(builtin_catalog("aws-full"), Path(tmp), auth=BearerAuth.generate(), tls="trusted", aws_env=env) as broker:

@@ -34,10 +34,7 @@ def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str,
             stack.start()  # on failure it deletes what it made
             try:
                 if isinstance(aws, MotoServer):
-                    # The broker's template bucket is AWS's own; emulate it, with one template.
-                    s3 = aws.client("s3")
-                    s3.create_bucket(Bucket="awsservicebroker")
-                    s3.put_object(Bucket="awsservicebroker", Key="templates/latest/s3-main.yaml", Body=b"# emulated template\n")
+                    aws.emulate_template_bucket()
                 yield stack
             finally:
                 if not keeper.keeping:
