@@ -113,3 +113,22 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
     When the Secret is updated with the broker's new credentials
     And a relist is requested with "svcat sync broker"
     Then the ClusterServiceBroker becomes Ready
+
+  @negative
+  Scenario: A broker that requires a newer OSB API version than Service Catalog sends is refused with 412
+    Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
+    And the broker requires X-Broker-API-Version 2.15
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker is not Ready, for the reason "ErrorFetchingCatalog"
+    And its Ready message mentions "412"
+
+  Scenario: The broker's certificate is replaced by one from a CA the cluster does not trust
+    Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker becomes Ready
+    When the broker's certificate is replaced by one from a CA the cluster does not trust
+    And a relist is requested with "svcat sync broker"
+    Then the ClusterServiceBroker is not Ready, for the reason "ErrorFetchingCatalog"
+    And its Ready message mentions "x509"

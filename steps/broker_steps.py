@@ -92,3 +92,15 @@ def broker_rotates(osb_broker: MockBroker):
 @when("the Secret is updated with the broker's new credentials")
 def secret_updated(kube_api: client.ApiClient, broker_secret: SecretRef, osb_broker: MockBroker) -> None:
     update_auth_secret(client.CoreV1Api(kube_api), broker_secret, osb_broker.auth.secret_data())
+
+
+@given(parsers.parse("the broker requires X-Broker-API-Version {version}"))
+def broker_requires_version(osb_broker: MockBroker, version: str) -> None:
+    osb_broker.set_behaviour(min_api_version=version)
+    assert osb_broker.get("/v2/catalog", api_version="2.14").status_code == 412
+
+
+@when("the broker's certificate is replaced by one from a CA the cluster does not trust")
+def broker_certificate_replaced(osb_broker: MockBroker) -> None:
+    osb_broker.replace_certificate("untrusted")
+    assert osb_broker.get("/v2/catalog").status_code == 200  # still serving, to whoever trusts its new CA

@@ -162,3 +162,25 @@ def test_an_untrusted_certificate_fails_verification_against_the_ca_given_to_the
         bundle.write_bytes(broker.ca_pem)
         with pytest.raises(requests.exceptions.SSLError):
             requests.get(broker.url + "/v2/catalog", verify=str(bundle), timeout=5)
+
+
+def test_a_scripted_minimum_api_version_refuses_older_headers(broker):
+    broker.set_behaviour(min_api_version="2.15")
+    try:
+        assert call(broker, "GET", "/v2/catalog", api_version="2.14").status_code == 412
+        assert call(broker, "GET", "/v2/catalog", api_version="2.15").status_code == 200
+    finally:
+        broker.set_behaviour(min_api_version="2.13")
+
+
+def test_a_replaced_certificate_is_no_longer_trusted_by_the_old_ca(tmp_path):
+    with MockBroker(builtin_catalog("aws-minimal"), tmp_path, tls="trusted") as broker:
+        bundle = tmp_path / "told.crt"
+        bundle.write_bytes(broker.ca_pem)
+        port = broker.port
+        assert broker.get("/v2/catalog").status_code == 200
+        assert requests.get(broker.url + "/v2/catalog", verify=str(bundle), timeout=5).status_code == 401  # trusted, but no credentials
+        broker.replace_certificate("untrusted")
+        assert broker.port == port and broker.ca_pem == bundle.read_bytes()
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.get(broker.url + "/v2/catalog", verify=str(bundle), timeout=5)
