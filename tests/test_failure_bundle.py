@@ -39,6 +39,8 @@ def test_a_forced_failure_leaves_a_full_bundle_and_no_secret_anywhere(tmp_path):
     parts = {p.name for p in bundle.iterdir()}
     assert BUNDLE_PARTS <= parts, sorted(BUNDLE_PARTS - parts)
     assert any(p.startswith("ClusterServiceBroker-") for p in parts) and any(p.startswith("classes-and-plans-") for p in parts)
+    [probe] = [p for p in bundle.iterdir() if p.name.startswith("direct-probe-")]
+    assert "as registered: HTTP 200, 3 services" in probe.read_text() and "look at the platform" in probe.read_text()
     headline = (bundle / "failure.txt").read_text().splitlines()[0]
     assert headline.startswith("broker aws-sb-") and "last seen:" in headline and "Ready=True reason=FetchedCatalog" in headline
     relative = str(bundle.relative_to(run))
