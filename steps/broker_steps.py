@@ -74,11 +74,19 @@ def catalog_drift(osb_broker: MockBroker, removed: str, added: str, source: str,
 @given(parsers.parse("the broker answers after {seconds:g} seconds"))
 def broker_is_slow(osb_broker: MockBroker, seconds: float) -> None:
     osb_broker.set_behaviour(latency_seconds=seconds)
+    answer = osb_broker.get("/v2/catalog")
+    assert answer.elapsed.total_seconds() >= seconds, f"the broker answered in {answer.elapsed}"
 
 
 @given("the broker answers the catalog with malformed JSON")
 def broker_malformed(osb_broker: MockBroker) -> None:
     osb_broker.set_behaviour(malformed_catalog=True)
+    answer = osb_broker.get("/v2/catalog")
+    try:
+        answer.json()
+    except ValueError:
+        return
+    raise AssertionError(f"the broker's catalog is still valid JSON: {answer.text[:100]}")
 
 
 @when("the broker rotates its credentials", target_fixture="rotated_auth")
