@@ -99,7 +99,10 @@ def broker_rotates(osb_broker: MockBroker):
 
 @when("the Secret is updated with the broker's new credentials")
 def secret_updated(kube_api: client.ApiClient, broker_secret: SecretRef, osb_broker: MockBroker) -> None:
-    update_auth_secret(client.CoreV1Api(kube_api), broker_secret, osb_broker.auth.secret_data())
+    core = client.CoreV1Api(kube_api)
+    update_auth_secret(core, broker_secret, osb_broker.auth.secret_data())
+    stored = core.read_namespaced_secret(broker_secret.name, broker_secret.namespace).data or {}
+    assert set(osb_broker.auth.secret_data()) <= set(stored), f"Secret keys: {sorted(stored)}"
 
 
 @given(parsers.parse("the broker requires X-Broker-API-Version {version}"))
