@@ -5,14 +5,15 @@ import signal
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 from kubernetes import client
 
 from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
+from fixtures.catalog.pods import PodServiceCatalog
 from fixtures.commands import Cli
-from fixtures.cluster import ClusterAccess, make_cluster
+from fixtures.cluster import ClusterAccess, KindCluster, make_cluster
 from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.session_keys import KEEPER, OPTIONS, RUN
@@ -22,6 +23,9 @@ from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marketplace_reader, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
+
+if TYPE_CHECKING:
+    from fixtures.kind.containers import ContainerPlacement
 
 pytest_plugins = [
     "steps.cluster_steps",
@@ -45,6 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aws-region", default=None, help="region for --aws=real (and moto's, default us-east-1)")
     group.addoption("--aws-real-opt-in", action="store_true", help="confirm that --aws=real may create (and will delete) real AWS resources")
     group.addoption("--preflight", action="store_true", help="check what the chosen profile needs, report every gap with its fix, and stop")
+    group.addoption("--keep-cluster", action="store_true", help="kind: leave the cluster (and a Docker daemon the run started) running afterwards; the delete command is printed")
     group.addoption("--keep-on-failure", action="store_true", help="keep the first failing scenario's cluster, processes and broker running, print how to reach them, and stop")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
@@ -69,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
     run = RunFolder.create(options.reports_dir)
     config.stash[RUN] = run
     config.stash[KEEPER] = Keeper(enabled=config.getoption("--keep-on-failure"))
-    processes.die_with_parent = not config.getoption("--keep-on-failure")
+    processes.die_with_parent = not (config.getoption("--keep-on-failure") or config.getoption("--keep-cluster"))
     # Reports land in the run folder unless the user named their own paths.
     if not config.option.xmlpath:
         config.option.xmlpath = str(run.path / "junit.xml")
@@ -118,7 +123,8 @@ def run_folder(pytestconfig: pytest.Config) -> RunFolder:
 @pytest.fixture(scope="session")
 def toolchain(suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
     with actionable():
-        tools = Toolchain(user_bin_dir=suite_options.bin_dir)
+        profiles = ("default", "kind") if suite_options.cluster.kind == "kind" else ("default",)
+        tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profiles)
         tools.ensure()
         run_folder.write_json(
             "versions.json",
@@ -128,19 +134,34 @@ def toolchain(suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
 
 
 @pytest.fixture(scope="session")
-def cluster(suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ClusterAccess]:
+def cluster(request: pytest.FixtureRequest, pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ClusterAccess]:
     with actionable():
-        provider = make_cluster(suite_options.cluster, toolchain, run_folder.logs, suite_options.start_timeout)
+        provider = make_cluster(suite_options.cluster, toolchain, run_folder.logs, suite_options.start_timeout, keep=pytestconfig.getoption("--keep-cluster"))
         with provider as access:
+            if access.images is not None:
+                run_folder.write_json("images.json", access.images.record())
             yield access
+            if request.session.testsfailed and isinstance(provider, KindCluster):
+                provider.export_logs()
 
 
 @pytest.fixture(scope="session")
-def service_catalog(suite_options: SuiteOptions, cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ServiceCatalog | InstalledServiceCatalog]:
+def service_catalog(suite_options: SuiteOptions, cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ServiceCatalog | PodServiceCatalog | InstalledServiceCatalog]:
+    """embedded: the chart's objects applied, its servers as processes; kind: `helm install` of the chart, pods; kubeconfig: must be there already."""
+    provider = {"embedded": ServiceCatalog, "kind": PodServiceCatalog}.get(suite_options.cluster.kind, InstalledServiceCatalog)
     with actionable():
-        kind = ServiceCatalog if suite_options.cluster.kind == "embedded" else InstalledServiceCatalog
-        with kind(cluster, toolchain, run_folder.logs, suite_options.start_timeout) as catalog:
+        with provider(cluster, toolchain, run_folder.logs, suite_options.start_timeout) as catalog:
             yield catalog
+
+
+@pytest.fixture(scope="session")
+def broker_placement(cluster: ClusterAccess) -> ContainerPlacement | None:
+    """kind: brokers run as containers on the nodes' network (the cluster cannot reach the host's loopback)."""
+    if cluster.docker_network is None or cluster.images is None:
+        return None
+    from fixtures.kind.containers import ContainerPlacement
+
+    return ContainerPlacement(cluster.docker_network, cluster.images.python)
 
 
 @pytest.fixture(scope="session")

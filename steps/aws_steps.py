@@ -16,17 +16,17 @@ from fixtures.waiting import Observation, wait_for
 from steps.state import BROKER_VALUES
 
 
-def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool) -> AwsBackend:
+def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement) -> AwsBackend:
     if suite_options.aws.kind == "real":
         return RealAws(suite_options.aws.region, f"{run_folder.run_id}-{scenario_id}")
-    return MotoServer(run_folder.logs / scenario_id, enforce_iam=enforce_iam, region=suite_options.aws.region)
+    return MotoServer(run_folder.logs / scenario_id, enforce_iam=enforce_iam, region=suite_options.aws.region, placement=placement)
 
 
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
-def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str, keeper) -> Iterator[PrerequisitesStack]:
+def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str, keeper, broker_placement) -> Iterator[PrerequisitesStack]:
     """where: 'AWS' | 'AWS with IAM enforced' | 'AWS without the DynamoDB grant, with IAM enforced'."""
     enforce = "IAM enforced" in where  # real AWS always enforces it
-    with _backend(suite_options, run_folder, scenario_id, enforce) as aws:
+    with _backend(suite_options, run_folder, scenario_id, enforce, broker_placement) as aws:
         stack = PrerequisitesStack(aws, f"asb-conformance-{scenario_id}")
         if "without the DynamoDB grant" in where:
             stack.template = without_dynamodb_grant(stack.template)
@@ -100,18 +100,25 @@ def _aws_env(prerequisites: PrerequisitesStack, values: BrokerValues) -> dict[st
 
 
 @given("the AWS broker, impersonated by the mock broker, starts with the stack's credentials", target_fixture="osb_broker")
-def aws_broker(prerequisites: PrerequisitesStack, run_folder, scenario_id: str, request) -> Iterator[MockBroker]:
+def aws_broker(prerequisites: PrerequisitesStack, run_folder, scenario_id: str, request, broker_placement) -> Iterator[MockBroker]:
     values = _broker_values(prerequisites, None)
     request.node.stash[BROKER_VALUES] = values
-    with MockBroker(scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted", aws_env=_aws_env(prerequisites, values)) as broker:
+    broker = MockBroker(
+        scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted",
+        aws_env=_aws_env(prerequisites, values), placement=broker_placement,
+    )
+    with broker:
         yield broker
 
 
 @given(parsers.parse("the AWS broker, impersonated by the mock broker, starts with {value} set wrong"), target_fixture="osb_broker")
-def aws_broker_wrong_value(prerequisites: PrerequisitesStack, value: str, run_folder, scenario_id: str, request, suite_options) -> Iterator[MockBroker]:
+def aws_broker_wrong_value(prerequisites: PrerequisitesStack, value: str, run_folder, scenario_id: str, request, suite_options, broker_placement) -> Iterator[MockBroker]:
     values = _broker_values(prerequisites, value)
     request.node.stash[BROKER_VALUES] = values
-    broker = MockBroker(scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted", aws_env=_aws_env(prerequisites, values))
+    broker = MockBroker(
+        scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted",
+        aws_env=_aws_env(prerequisites, values), placement=broker_placement,
+    )
     try:
         broker.launch()
         wait_for("the broker to exit at start, as the AWS broker does on a fatal error", lambda: Observation(broker.exited(), None, "still running"), suite_options.start_timeout)

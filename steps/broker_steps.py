@@ -15,15 +15,16 @@ AUTH_KINDS = {"basic": BasicAuth, "bearer": BearerAuth}
 
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" with basic auth'), target_fixture="osb_broker")
-def plain_http_broker(catalog_name: str, run_folder, scenario_id: str) -> Iterator[MockBroker]:
-    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id) as broker:
+def plain_http_broker(catalog_name: str, run_folder, scenario_id: str, broker_placement) -> Iterator[MockBroker]:
+    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, placement=broker_placement) as broker:
         yield broker
 
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" over {tls} TLS with {auth} auth'), target_fixture="osb_broker")
-def tls_broker(catalog_name: str, tls: str, auth: str, run_folder, scenario_id: str) -> Iterator[MockBroker]:
+def tls_broker(catalog_name: str, tls: str, auth: str, run_folder, scenario_id: str, broker_placement) -> Iterator[MockBroker]:
     assert tls in ("trusted", "untrusted"), f"TLS is 'trusted' or 'untrusted', not {tls!r}"
-    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=tls) as broker:
+    broker = MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=tls, placement=broker_placement)
+    with broker:
         yield broker
 
 

@@ -20,8 +20,8 @@ from tests.conftest import REPO_ROOT, run_suite
 @pytest.mark.parametrize(
     "option, line",
     [
-        ("--cluster=minikube", "unknown --cluster value 'minikube': choose one of embedded, kind, kubeconfig=PATH"),
-        ("--cluster=kind", "--cluster=kind is not available yet"),
+        ("--cluster=minikube", "unknown --cluster value 'minikube': choose one of embedded, kind, kind=NAME, kubeconfig=PATH"),
+        ("--cluster=kind=My_Cluster", "--cluster=kind=My_Cluster: a kind cluster name is lower-case letters, digits and '-'"),
         ("--cluster=kubeconfig=/nonexistent/config", "--cluster=kubeconfig=/nonexistent/config: no such file"),
         ("--ready-timeout=soon", "--ready-timeout='soon': give a positive number of seconds"),
         ("--aws=real", "--aws=real creates and deletes real AWS resources (costs money): add --aws-real-opt-in"),
