@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 PYTEST := $(VENV)/bin/pytest
 ETCD_PACKAGE := etcd-server
 
-.PHONY: setup python system toolchain e2e test bench preflight lock clean
+.PHONY: setup python system toolchain e2e test bench preflight lock clean setup-kind e2e-kind bench-kind
 
 setup: python system toolchain
 
@@ -36,6 +36,26 @@ e2e: setup
 
 test: setup
 	$(PYTEST) tests/ features/ $(PYTEST_ARGS)
+
+# The kind profile: Docker and debootstrap from Debian (root on Debian), kind and
+# the node image's binaries from the Go module proxy. The suite starts a Docker
+# daemon itself only if none answers (see README, "The kind profile").
+KIND_PACKAGES := docker.io debootstrap
+setup-kind: setup
+	@missing=""; for c in docker dockerd debootstrap; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "error: missing$$missing: install Docker and debootstrap (sudo apt-get install $(KIND_PACKAGES))"; exit 2; fi; \
+	  echo "[setup] installing $(KIND_PACKAGES) from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(KIND_PACKAGES) >/dev/null; \
+	fi
+	$(PY) -m fixtures.toolchain build --profile kind
+
+e2e-kind: setup-kind
+	$(PYTEST) features/ --cluster=kind $(PYTEST_ARGS)
+
+bench-kind: setup-kind
+	$(PY) bench/kind.py
 
 preflight: python
 	$(PYTEST) features/ --preflight

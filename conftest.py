@@ -33,6 +33,7 @@ pytest_plugins = [
     "steps.registration_steps",
     "steps.offering_steps",
     "steps.aws_steps",
+    "steps.method1_steps",
     "fixtures.diagnostics.pytest_plugin",  # failure bundles, evidence, drift, keep-on-failure, preflight
 ]
 
@@ -51,6 +52,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--preflight", action="store_true", help="check what the chosen profile needs, report every gap with its fix, and stop")
     group.addoption("--keep-cluster", action="store_true", help="kind: leave the cluster (and a Docker daemon the run started) running afterwards; the delete command is printed")
     group.addoption("--keep-on-failure", action="store_true", help="keep the first failing scenario's cluster, processes and broker running, print how to reach them, and stop")
+    group.addoption("--aws-broker-chart", default="module", help="Method 1's chart: module (the broker's Go module, default) | repo (the page's repository on S3: contacts AWS) | PATH (a local chart)")
+    group.addoption("--aws-broker-image", default=None, help="Method 1: the broker image to --set image= (loaded into kind if it exists locally)")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
 

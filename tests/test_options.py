@@ -19,13 +19,16 @@ def test_kubeconfig_needs_an_existing_file(tmp_path):
         parse_cluster("kubeconfig")
 
 
-def test_kind_says_it_is_not_available_yet():
-    with pytest.raises(SuiteError, match="not available yet"):
-        parse_cluster("kind")
+def test_kind_creates_a_cluster_or_reuses_one_by_name():
+    assert parse_cluster("kind").kind == "kind" and parse_cluster("kind").name is None
+    assert parse_cluster("kind=asb-dev").name == "asb-dev"
+    assert str(parse_cluster("kind=asb-dev")) == "kind=asb-dev"
+    with pytest.raises(SuiteError, match="lower-case letters, digits and '-'"):
+        parse_cluster("kind=Not_A_Name")
 
 
 def test_unknown_value_lists_the_choices():
-    with pytest.raises(SuiteError, match="choose one of embedded, kind, kubeconfig=PATH"):
+    with pytest.raises(SuiteError, match="choose one of embedded, kind, kind=NAME, kubeconfig=PATH"):
         parse_cluster("minikube")
 
 

@@ -1,0 +1,121 @@
+"""Steps of Method 1: the AWS Service Broker's chart installed with Helm into
+a cluster that runs pods (the page's steps 4-8 and 10)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from kubernetes import client
+from pytest_bdd import given, parsers, then, when
+
+from fixtures.aws.backends import MotoServer
+from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, resolve_chart
+from fixtures.aws.prerequisites import PrerequisitesStack
+from fixtures.catalog import names
+from fixtures.catalog.registration import broker_watch, wait_until_ready
+from fixtures.catalog.status import parse_kubectl_table
+from fixtures.commands import Cli
+from fixtures.kind.images import image_exists
+from fixtures.marketplace.compare import read_cluster_offerings
+from fixtures.marketplace.readers import MarketplaceReader
+from fixtures.waiting import Observation, wait_for
+
+
+@given("a Kubernetes cluster that runs pods, with Service Catalog installed")
+def cluster_running_pods(cluster, service_catalog) -> None:
+    if not cluster.runs_pods:
+        pytest.skip(f"Method 1 runs the broker in a pod; {cluster.description} runs none: use --cluster=kind")
+
+
+@given("the AWS Service Broker's chart", target_fixture="aws_broker_chart")
+def aws_broker_chart(pytestconfig, cluster, toolchain, run_folder) -> AwsBrokerChart:
+    helm = Cli("helm", toolchain.path("helm"), cluster.kubeconfig, run_folder.logs / "commands.log")
+    try:
+        chart = resolve_chart(pytestconfig.getoption("--aws-broker-chart"), pytestconfig.getoption("--aws-broker-image"), helm)
+    except ChartUnavailable as exc:
+        pytest.skip(str(exc))
+    run_folder.write_text("aws-broker-chart.txt", f"chart: {chart.source}\nimage: {chart.image or '(the chart default)'}\n")
+    return chart
+
+
+@when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key'), target_fixture="helm_release")
+def helm_install(aws_broker_chart, prerequisites, namespace, cluster, toolchain, run_folder) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (), cluster, toolchain, run_folder)
+
+
+@when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key and "{value}"'), target_fixture="helm_release")
+def helm_install_with(aws_broker_chart, prerequisites, namespace, value, cluster, toolchain, run_folder) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (value,), cluster, toolchain, run_folder)
+
+
+def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, extra: tuple[str, ...], cluster, toolchain, run_folder) -> Iterator[str]:
+    assert namespace == NAMESPACE, f"the page installs into {NAMESPACE}, not {namespace}"
+    if isinstance(stack.aws, MotoServer):
+        pytest.skip(
+            "the real broker has no AWS endpoint setting: on moto its HTTPS must go through moto_proxy (HTTPS_PROXY + AWS_CA_BUNDLE), "
+            "which this suite does not set up yet; run Method 1 with --aws=real --aws-real-opt-in --aws-region=..."
+        )
+    helm = Cli("helm", toolchain.path("helm"), cluster.kubeconfig, run_folder.logs / "commands.log")
+    values = [f"aws.secretkey={stack.credentials.secret_access_key}", f"aws.accesskeyid={stack.credentials.access_key_id}", *extra]
+    if chart.image:
+        values.append(f"image={chart.image}")
+        if cluster.kind_name and image_exists(chart.image):  # built here: the node cannot pull it
+            Cli("kind", toolchain.path("kind"), None, run_folder.logs / "commands.log").run("load", "docker-image", chart.image, "--name", cluster.kind_name, timeout=300)
+            values.append("imagePullPolicy=IfNotPresent")
+    # The page's Helm 2 `helm install aws-sb/aws-servicebroker --name aws-servicebroker` in Helm 3 form.
+    args = ["install", RELEASE, chart.reference, "--namespace", namespace, "--create-namespace"]
+    for value in values:
+        args += ["--set", value]
+    helm.run(*args, timeout=300)
+    try:
+        yield RELEASE
+    finally:
+        helm.run("uninstall", RELEASE, "--namespace", namespace, check=False, timeout=300)
+
+
+@then("the broker's pod becomes Ready")
+def broker_pod_ready(kube_api, helm_release: str, suite_options) -> None:
+    core = client.CoreV1Api(kube_api)
+
+    def observe() -> Observation[None]:
+        pods = core.list_namespaced_pod(NAMESPACE, label_selector=f"app={helm_release}-aws-servicebroker").items or core.list_namespaced_pod(NAMESPACE).items
+        ready = [p.metadata.name for p in pods if any(c.type == "Ready" and c.status == "True" for c in p.status.conditions or [])]
+        states = [f"{p.metadata.name}={p.status.phase}" for p in pods]
+        return Observation(bool(ready), None, f"pods in {NAMESPACE}: {states or 'none'}")
+
+    # The chart's readiness probe starts after 30 s.
+    wait_for("the AWS broker's pod to be Ready", observe, max(suite_options.ready_timeout, 180), interval=1.0, tolerate=(OSError, client.ApiException))
+
+
+@then(parsers.parse('the ClusterServiceBroker "{name}" becomes Ready'))
+def chart_broker_ready(kube_api, name: str, suite_options) -> None:
+    with broker_watch(kube_api, name) as watch:
+        wait_until_ready(watch, max(suite_options.ready_timeout, 300))  # "registration can take a few minutes"
+
+
+@then(parsers.parse('the ServiceBroker "{name}" in "{namespace}" becomes Ready'))
+def chart_namespaced_broker_ready(kube_api, name: str, namespace: str, suite_options) -> None:
+    with broker_watch(kube_api, name, namespace) as watch:
+        wait_until_ready(watch, max(suite_options.ready_timeout, 300))
+
+
+@then(parsers.parse('there is no ClusterServiceBroker "{name}"'))
+def no_cluster_broker(kube_api, name: str) -> None:
+    brokers = client.CustomObjectsApi(kube_api).list_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_BROKERS)["items"]
+    assert name not in [b["metadata"]["name"] for b in brokers]
+
+
+@then(parsers.parse('kubectl get ClusterServiceBroker aws-servicebroker prints STATUS "{status}" and the URL "{url}"'))
+def kubectl_shows_page_url(service_catalog, status: str, url: str) -> None:
+    output = service_catalog.kubectl.run("get", "ClusterServiceBroker", RELEASE).stdout
+    [row] = parse_kubectl_table(output)
+    assert (row.get("STATUS"), row.get("URL")) == (status, url), output
+
+
+@then(parsers.parse('kf marketplace lists the services of the ClusterServiceBroker "{name}"'))
+def marketplace_lists_chart_services(kube_api, name: str, marketplace_reader: MarketplaceReader, namespace: str) -> None:
+    offered = {(o.service, o.plan) for o in read_cluster_offerings(kube_api, name) if o.kind == "plan"}
+    assert offered, f"the ClusterServiceBroker {name} offers no plans"
+    listing = marketplace_reader.read(namespace)
+    missing = offered - set(listing.pairs)
+    assert not missing, f"{listing.reader} does not list {sorted(missing)[:10]} ({listing.command})"

@@ -1,0 +1,68 @@
+"""The kind profile's pure parts: the cluster config the suite owns, CoreDNS
+limited to cluster names, image keys, and the toolchain's profiles."""
+from pathlib import Path
+
+from fixtures.cluster.kind import cluster_config, cluster_names_only
+from fixtures.kind.images import ImageBuilder
+from fixtures.toolchain import Toolchain
+
+KUBEADM_COREFILE = """.:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+"""
+
+
+def test_coredns_keeps_cluster_names_and_drops_upstream_forwarding():
+    corefile = cluster_names_only(KUBEADM_COREFILE)
+    assert "forward" not in corefile and "max_concurrent" not in corefile
+    assert "kubernetes cluster.local in-addr.arpa ip6.arpa {" in corefile
+    assert corefile.count("{") == corefile.count("}")
+
+
+def test_coredns_forward_without_options_is_dropped_too():
+    assert "forward" not in cluster_names_only(".:53 {\n    errors\n    forward . /etc/resolv.conf\n    cache 30\n}\n")
+
+
+def test_the_cluster_config_uses_the_built_node_image_and_the_static_pod_network():
+    config = cluster_config("asb-conformance/node:v1.21.14-abc")
+    assert config["apiVersion"] == "kind.x-k8s.io/v1alpha4"
+    assert config["networking"]["disableDefaultCNI"] is True  # the node image carries its CNI config
+    assert [n["image"] for n in config["nodes"]] == ["asb-conformance/node:v1.21.14-abc"]
+
+
+def test_an_image_key_follows_content_not_bytecode(tmp_path: Path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text("x = 1\n")
+    builder = ImageBuilder(toolchain=None, log_dir=tmp_path)  # type: ignore[arg-type]
+    before = builder._key("parent", package)
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    assert builder._key("parent", package) == before
+    (package / "a.py").write_text("x = 2\n")
+    assert builder._key("parent", package) != before
+    assert builder._key("other parent", package) != builder._key("parent", package)
+
+
+def test_the_kind_profile_adds_its_binaries_only_when_asked():
+    default = {b.name for b in Toolchain().wanted()}
+    with_kind = {b.name for b in Toolchain(profiles=("default", "kind")).wanted()}
+    assert "kind" not in default and "kubelet" not in default
+    assert with_kind - default == {"kind", "coredns", "kubeadm", "kubelet", "kube-proxy", "kube-scheduler", "kube-controller-manager"}
