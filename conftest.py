@@ -51,6 +51,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--aws-real-opt-in", action="store_true", help="confirm that --aws=real may create (and will delete) real AWS resources")
     group.addoption("--preflight", action="store_true", help="check what the chosen profile needs, report every gap with its fix, and stop")
     group.addoption("--keep-cluster", action="store_true", help="kind: leave the cluster (and a Docker daemon the run started) running afterwards; the delete command is printed")
+    group.addoption("--kind-node-image", default=None, help="kind: use this node image (e.g. kindest/node:v1.21.1@sha256:..., needs a registry) instead of building one")
+    group.addoption("--service-catalog-image", default=None, help="kind: use this Service Catalog image (e.g. quay.io/kubernetes-service-catalog/service-catalog:v0.3.1) instead of building one")
     group.addoption("--keep-on-failure", action="store_true", help="keep the first failing scenario's cluster, processes and broker running, print how to reach them, and stop")
     group.addoption("--aws-broker-chart", default="module", help="Method 1's chart: module (the broker's Go module, default) | repo (the page's repository on S3: contacts AWS) | PATH (a local chart)")
     group.addoption("--aws-broker-image", default=None, help="Method 1: the broker image to --set image= (loaded into kind if it exists locally)")
@@ -139,8 +141,13 @@ def toolchain(suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
 @pytest.fixture(scope="session")
 def cluster(request: pytest.FixtureRequest, pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ClusterAccess]:
     with actionable():
-        provider = make_cluster(suite_options.cluster, toolchain, run_folder.logs, suite_options.start_timeout, keep=pytestconfig.getoption("--keep-cluster"))
+        upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
+        provider = make_cluster(
+            suite_options.cluster, toolchain, run_folder.logs, suite_options.start_timeout,
+            keep=pytestconfig.getoption("--keep-cluster"), upstream_images={k: v for k, v in upstream.items() if v},
+        )
         with provider as access:
+            run_folder.write_text("cluster.txt", access.description + "\n")
             if access.images is not None:
                 run_folder.write_json("images.json", access.images.record())
             yield access
