@@ -53,6 +53,7 @@ setup-kind: setup
 
 e2e-kind: setup-kind
 	$(PYTEST) features/ --cluster=kind $(PYTEST_ARGS)
+	ASB_CONFORMANCE_KIND_TESTS=1 $(PYTEST) tests/kind $(PYTEST_ARGS)
 
 bench-kind: setup-kind
 	$(PY) bench/kind.py

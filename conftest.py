@@ -5,7 +5,7 @@ import signal
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
 from kubernetes import client
@@ -125,12 +125,28 @@ def run_folder(pytestconfig: pytest.Config) -> RunFolder:
     return pytestconfig.stash[RUN]
 
 
+def _progress_line(config: pytest.Config) -> Callable[[str], None]:
+    """A line on the terminal now, past pytest's capture: builds and cluster creation take minutes."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    terminal = config.pluginmanager.getplugin("terminalreporter")
+
+    def show(line: str) -> None:
+        if capture is None or terminal is None:
+            print(line, flush=True)
+            return
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(line)
+
+    return show
+
+
 @pytest.fixture(scope="session")
-def toolchain(suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
+def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
     with actionable():
         profiles = ("default", "kind") if suite_options.cluster.kind == "kind" else ("default",)
         tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profiles)
-        tools.ensure()
+        show = _progress_line(pytestconfig)
+        tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
         run_folder.write_json(
             "versions.json",
             versions_record(tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or "")}),
@@ -140,11 +156,13 @@ def toolchain(suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
 
 @pytest.fixture(scope="session")
 def cluster(request: pytest.FixtureRequest, pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ClusterAccess]:
+    show = _progress_line(pytestconfig)
     with actionable():
         upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
         provider = make_cluster(
             suite_options.cluster, toolchain, run_folder.logs, suite_options.start_timeout,
             keep=pytestconfig.getoption("--keep-cluster"), upstream_images={k: v for k, v in upstream.items() if v},
+            progress=lambda line: show(f"[kind] {line}"),
         )
         with provider as access:
             run_folder.write_text("cluster.txt", access.description + "\n")
