@@ -16,6 +16,7 @@ from fixtures.catalog.registration import broker_watch, wait_until_ready
 from fixtures.catalog.status import parse_kubectl_table
 from fixtures.commands import Cli
 from fixtures.kind.images import image_exists
+from fixtures.kube import pod_ready
 from fixtures.marketplace.compare import read_cluster_offerings
 from fixtures.marketplace.readers import MarketplaceReader
 from fixtures.waiting import Observation, wait_for
@@ -79,7 +80,7 @@ def broker_pod_ready(kube_api, helm_release: str, suite_options) -> None:
 
     def observe() -> Observation[None]:
         pods = core.list_namespaced_pod(NAMESPACE, label_selector=f"app={helm_release}-aws-servicebroker").items or core.list_namespaced_pod(NAMESPACE).items
-        ready = [p.metadata.name for p in pods if any(c.type == "Ready" and c.status == "True" for c in p.status.conditions or [])]
+        ready = [p.metadata.name for p in pods if pod_ready(p)]
         states = [f"{p.metadata.name}={p.status.phase}" for p in pods]
         return Observation(bool(ready), None, f"pods in {NAMESPACE}: {states or 'none'}")
 

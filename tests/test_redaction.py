@@ -22,3 +22,15 @@ def test_base64_private_keys_are_removed_but_certificates_kept():
     text = redact(f"tls.key: {key}\ntls.crt: {cert}\n")
     assert key not in text and "tls.key: [REDACTED]" in text
     assert cert in text
+
+
+def test_an_exported_log_folder_is_redacted_file_by_file(tmp_path):
+    from fixtures.diagnostics.redaction import new_secret, redact_tree
+
+    secret = new_secret()
+    (tmp_path / "node" / "pods").mkdir(parents=True)
+    (tmp_path / "node" / "pods" / "controller.log").write_text(f"token {secret} seen\n")
+    (tmp_path / "image.tar").write_bytes(b"\xff\xfe\x00binary")
+    redact_tree(tmp_path)
+    assert secret not in (tmp_path / "node" / "pods" / "controller.log").read_text()
+    assert (tmp_path / "image.tar").read_bytes() == b"\xff\xfe\x00binary"
