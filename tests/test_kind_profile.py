@@ -3,7 +3,7 @@ limited to cluster names, image keys, and the toolchain's profiles."""
 from pathlib import Path
 
 from fixtures.cluster.kind import cluster_config, cluster_names_only
-from fixtures.kind.images import ImageBuilder
+from fixtures.kind.images import content_key
 from fixtures.toolchain import Toolchain
 
 KUBEADM_COREFILE = """.:53 {
@@ -51,14 +51,13 @@ def test_an_image_key_follows_content_not_bytecode(tmp_path: Path):
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "a.py").write_text("x = 1\n")
-    builder = ImageBuilder(toolchain=None, log_dir=tmp_path)  # type: ignore[arg-type]
-    before = builder._key("parent", package)
+    before = content_key("parent", package)
     (package / "__pycache__").mkdir()
     (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
-    assert builder._key("parent", package) == before
+    assert content_key("parent", package) == before
     (package / "a.py").write_text("x = 2\n")
-    assert builder._key("parent", package) != before
-    assert builder._key("other parent", package) != builder._key("parent", package)
+    assert content_key("parent", package) != before
+    assert content_key("other parent", package) != content_key("parent", package)
 
 
 def test_the_kind_profile_adds_its_binaries_only_when_asked():
