@@ -34,3 +34,17 @@ def test_an_exported_log_folder_is_redacted_file_by_file(tmp_path):
     redact_tree(tmp_path)
     assert secret not in (tmp_path / "node" / "pods" / "controller.log").read_text()
     assert (tmp_path / "image.tar").read_bytes() == b"\xff\xfe\x00binary"
+
+
+def test_a_command_line_carrying_a_secret_is_redacted_in_the_transcript(tmp_path):
+    """`helm install --set aws.secretkey=...` is the page's own form."""
+    import sys
+    from pathlib import Path
+
+    from fixtures.commands import Cli
+    from fixtures.diagnostics.redaction import new_secret
+
+    secret = new_secret()
+    transcript = tmp_path / "commands.log"
+    Cli("python", Path(sys.executable), None, transcript).run("-c", "pass", f"--set=aws.secretkey={secret}")
+    assert secret not in transcript.read_text() and "aws.secretkey=" in transcript.read_text()
