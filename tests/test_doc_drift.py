@@ -1,0 +1,22 @@
+"""doc-drift.md's verdict per page step follows what the run did with it."""
+from fixtures.diagnostics.drift import ScenarioResult, drift_rows
+
+
+def _row(results, step: str) -> dict[str, str]:
+    return next(r for r in drift_rows(results) if r["step"] == step)
+
+
+def test_a_step_whose_scenarios_were_all_skipped_cannot_run_here_and_says_why():
+    results = [ScenarioResult("method1", "install", "skipped", "Method 1 needs the AWS Service Broker's chart and image: 403")]
+    row = _row(results, "5")
+    assert row["verdict"] == "cannot run here" and "403" in row["how"]
+
+
+def test_a_step_with_no_scenario_in_the_run_is_not_run():
+    assert _row([], "5")["verdict"] == "not run"
+
+
+def test_a_failed_scenario_makes_its_step_fail_with_its_message():
+    results = [ScenarioResult("verify", "ready", "failed", "not Ready: ErrorFetchingCatalog")]
+    row = _row(results, "8")
+    assert row["verdict"] == "fails" and "ErrorFetchingCatalog" in row["how"]
