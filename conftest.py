@@ -204,6 +204,11 @@ def svcat(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -
 
 
 @pytest.fixture(scope="session")
+def helm(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Cli:
+    return Cli("helm", toolchain.path("helm"), cluster.kubeconfig, run_folder.logs / "commands.log")
+
+
+@pytest.fixture(scope="session")
 def marketplace_reader(
     suite_options: SuiteOptions, svcat: Cli, cluster: ClusterAccess, toolchain: Toolchain, kube_api: client.ApiClient, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory
 ) -> MarketplaceReader:

@@ -34,8 +34,7 @@ def cluster_running_pods(cluster, service_catalog) -> None:
 
 
 @given("the AWS Service Broker's chart", target_fixture="aws_broker_chart")
-def aws_broker_chart(pytestconfig, cluster, toolchain, run_folder) -> AwsBrokerChart:
-    helm = Cli("helm", toolchain.path("helm"), cluster.kubeconfig, run_folder.logs / "commands.log")
+def aws_broker_chart(pytestconfig, helm: Cli, run_folder) -> AwsBrokerChart:
     try:
         chart = resolve_chart(pytestconfig.getoption("--aws-broker-chart"), pytestconfig.getoption("--aws-broker-image"), helm)
     except ChartUnavailable as exc:
@@ -45,23 +44,22 @@ def aws_broker_chart(pytestconfig, cluster, toolchain, run_folder) -> AwsBrokerC
 
 
 @when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key'), target_fixture="helm_release")
-def helm_install(aws_broker_chart, prerequisites, namespace, cluster, toolchain, run_folder) -> Iterator[str]:
-    yield from _install(aws_broker_chart, prerequisites, namespace, (), cluster, toolchain, run_folder)
+def helm_install(aws_broker_chart, prerequisites, namespace, helm, cluster, toolchain, run_folder) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (), helm, cluster, toolchain, run_folder)
 
 
 @when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key and "{value}"'), target_fixture="helm_release")
-def helm_install_with(aws_broker_chart, prerequisites, namespace, value, cluster, toolchain, run_folder) -> Iterator[str]:
-    yield from _install(aws_broker_chart, prerequisites, namespace, (value,), cluster, toolchain, run_folder)
+def helm_install_with(aws_broker_chart, prerequisites, namespace, value, helm, cluster, toolchain, run_folder) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (value,), helm, cluster, toolchain, run_folder)
 
 
-def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, extra: tuple[str, ...], cluster, toolchain, run_folder) -> Iterator[str]:
+def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, extra: tuple[str, ...], helm: Cli, cluster, toolchain, run_folder) -> Iterator[str]:
     assert namespace == NAMESPACE, f"the page installs into {NAMESPACE}, not {namespace}"
     if isinstance(stack.aws, MotoServer) and chart.is_upstream:
         pytest.skip(
             "the real broker has no AWS endpoint setting: on moto its HTTPS must go through moto_proxy (HTTPS_PROXY + AWS_CA_BUNDLE), "
             "which this suite does not set up yet; run Method 1 with --aws=real --aws-real-opt-in --aws-region=..."
         )
-    helm = Cli("helm", toolchain.path("helm"), cluster.kubeconfig, run_folder.logs / "commands.log")
     values = [f"aws.secretkey={stack.credentials.secret_access_key}", f"aws.accesskeyid={stack.credentials.access_key_id}", *extra]
     if chart.image:
         values.append(f"image={chart.image}")
