@@ -23,6 +23,7 @@ from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marketplace_reader, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
+from fixtures.toolchain.sources import SOURCES_ENV, sources_dir_from
 
 if TYPE_CHECKING:
     from fixtures.kind.containers import ContainerPlacement
@@ -43,6 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("aws-servicebroker conformance")
     group.addoption("--cluster", default="embedded", help="embedded (default) | kind | kubeconfig=PATH")
     group.addoption("--bin-dir", default=None, help=f"use the binaries in this folder before building any (env {BIN_DIR_ENV})")
+    group.addoption("--sources", default=None, help=f"a folder of upstream source trees the Go module proxy refuses, e.g. ../shared/sources (env {SOURCES_ENV})")
     group.addoption("--reports-dir", default="reports", help="where each run's folder is written (default: reports)")
     group.addoption("--start-timeout", default="90", help="seconds for a component (etcd, apiserver, catalog) to become ready (default 90)")
     group.addoption("--ready-timeout", default="60", help="seconds for a broker to reach the state a step expects (default 60)")
@@ -144,7 +146,7 @@ def _progress_line(config: pytest.Config) -> Callable[[str], None]:
 def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
     with actionable():
         profiles = ("default", "kind") if suite_options.cluster.kind == "kind" else ("default",)
-        tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profiles)
+        tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profiles, sources_dir=sources_dir_from(pytestconfig.getoption("--sources")))
         show = _progress_line(pytestconfig)
         tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
         run_folder.write_json(

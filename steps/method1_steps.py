@@ -34,9 +34,9 @@ def cluster_running_pods(cluster, service_catalog) -> None:
 
 
 @given("the AWS Service Broker's chart", target_fixture="aws_broker_chart")
-def aws_broker_chart(pytestconfig, helm: Cli, run_folder) -> AwsBrokerChart:
+def aws_broker_chart(pytestconfig, helm: Cli, toolchain, run_folder) -> AwsBrokerChart:
     try:
-        chart = resolve_chart(pytestconfig.getoption("--aws-broker-chart"), pytestconfig.getoption("--aws-broker-image"), helm)
+        chart = resolve_chart(pytestconfig.getoption("--aws-broker-chart"), pytestconfig.getoption("--aws-broker-image"), helm, toolchain)
     except ChartUnavailable as exc:
         pytest.skip(str(exc))
     run_folder.write_text("aws-broker-chart.txt", f"chart: {chart.source}\nimage: {chart.image or '(the chart default)'}\n")
