@@ -32,6 +32,7 @@ pytest_plugins = [
     "steps.cluster_steps",
     "steps.broker_steps",
     "steps.registration_steps",
+    "steps.kf2_steps",  # Kf 2.11: its own options, fixtures and steps
     "steps.offering_steps",
     "steps.aws_steps",
     "steps.method1_steps",

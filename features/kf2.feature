@@ -1,0 +1,54 @@
+@kf2
+Feature: Today's Kf (2.11): the page's promise, and the registration that works there
+  The page lives in Kf 2.x's documentation, but Kf 2.11's `kf marketplace` no
+  longer reads Service Catalog: it lists Kf's own kf.dev brokers, registered
+  with `kf create-service-broker NAME USERNAME PASSWORD URL [--space-scoped]`
+  (basic auth only), whose catalog Kf's controller fetches into the broker's
+  status.services. The real Kf 2.11 CLI and controller, built from the v2.11.32
+  tree, run the page as written, then the registration that works on Kf 2.11.
+  Kf 2.11 brokers have no caBundle (the controller trusts its system roots), so
+  the mock broker is reached over plain HTTP on loopback.
+
+  Background:
+    Given a Kubernetes cluster with Kf 2.11's controller running
+
+  Scenario: The page as written: Kf 2.11's marketplace does not list Service Catalog's broker (a known drift)
+    Given Service Catalog installed beside Kf, as the page assumes
+    And an OSB broker serving the catalog "aws-minimal" with basic auth
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker pointing at the broker
+    Then the ClusterServiceBroker becomes Ready
+    And Kf 2.11's kf marketplace lists the broker's offerings, as the page promises
+
+  Scenario Outline: kf create-service-broker registers the broker, and kf marketplace lists every offering
+    Given an OSB broker serving the catalog "<catalog>" with basic auth
+    When I run kf create-service-broker <scope> with the broker's URL and credentials
+    Then kf create-service-broker says Success
+    And Kf's <kind> becomes Ready
+    And Kf 2.11's kf marketplace lists every offering of the broker, as its catalog and the kf.dev broker's status.services say
+
+    Examples:
+      | catalog     | scope          | kind                 |
+      | aws-minimal | cluster-wide   | ClusterServiceBroker |
+      | aws-minimal | --space-scoped | ServiceBroker        |
+      | aws-full    | cluster-wide   | ClusterServiceBroker |
+
+  Scenario: kf create-service-broker to the real AWS Service Broker
+    Given the real AWS Service Broker serving on moto, with basic auth
+    When I run kf create-service-broker cluster-wide with the broker's URL and credentials
+    Then kf create-service-broker says Success
+    And Kf's ClusterServiceBroker becomes Ready
+    And Kf 2.11's kf marketplace lists every offering of the broker, as its catalog and the kf.dev broker's status.services say
+
+  @negative
+  Scenario: A wrong password: the CLI and Kf's broker condition say so
+    Given an OSB broker serving the catalog "aws-minimal" with basic auth
+    When I run kf create-service-broker cluster-wide with a wrong password
+    Then kf create-service-broker fails, telling me to check the URL and credentials
+    And Kf's ClusterServiceBroker is not Ready, and its message mentions "401"
+
+  @negative
+  Scenario: A URL nothing listens on: the CLI and Kf's broker condition say so
+    When I run kf create-service-broker cluster-wide to a URL nothing listens on
+    Then kf create-service-broker fails, telling me to check the URL and credentials
+    And Kf's ClusterServiceBroker is not Ready, and its message mentions "connection refused"
