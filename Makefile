@@ -28,8 +28,13 @@ system:
 	echo "[setup] installing $(ETCD_PACKAGE) from Debian"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(ETCD_PACKAGE) >/dev/null
 
+# Upstream trees the Go module proxy cannot build from (Kf 2.11, the AWS broker):
+# ../shared/sources when the checkout has it; otherwise Kf 2.11 is cloned at its tag.
+ASB_CONFORMANCE_SOURCES ?= $(if $(wildcard ../shared/sources),$(abspath ../shared/sources))
+export ASB_CONFORMANCE_SOURCES
+
 toolchain: python
-	$(PY) -m fixtures.toolchain build
+	$(PY) -m fixtures.toolchain build --profile kf2
 
 e2e: setup
 	$(PYTEST) features/ $(PYTEST_ARGS)

@@ -111,10 +111,11 @@ def _show(config: pytest.Config) -> Callable[[str], None]:
 
 
 @pytest.fixture(scope="session")
-def kf2_toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> Toolchain:
+def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
     """The toolchain with Kf 2.11's CLI and controller built (profile kf2)."""
-    if suite_options.cluster.kind != "embedded":
+    if suite_options.cluster.kind != "embedded":  # decided before the run's toolchain or cluster is made
         pytest.skip(KIND_SKIP_REASON if suite_options.cluster.kind == "kind" else f"Kf 2.11 is installed only on a cluster the suite makes, not on {suite_options.cluster}")
+    toolchain: Toolchain = request.getfixturevalue("toolchain")
     tools = kf2_toolchain_for(toolchain)  # skips with the one-line reason when Kf's tree cannot be had
     show = _show(pytestconfig)
     try:
@@ -126,7 +127,8 @@ def kf2_toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, tool
 
 
 @pytest.fixture(scope="session")
-def kf2_controller(cluster: ClusterAccess, kf2_toolchain: Toolchain, run_folder: RunFolder, suite_options: SuiteOptions) -> Iterator[Kf2Controller]:
+def kf2_controller(kf2_toolchain: Toolchain, cluster: ClusterAccess, run_folder: RunFolder, suite_options: SuiteOptions) -> Iterator[Kf2Controller]:
+    # kf2_toolchain first: on a profile Kf 2.11 cannot run on, the skip comes before any cluster is made.
     try:
         with Kf2Controller(cluster, kf2_toolchain, run_folder.logs, suite_options.start_timeout) as controller:
             run_folder.write_text("kf2-controller-ready-seconds.txt", f"{controller.ready_seconds:.2f}\n")
@@ -136,7 +138,7 @@ def kf2_controller(cluster: ClusterAccess, kf2_toolchain: Toolchain, run_folder:
 
 
 @pytest.fixture(scope="session")
-def kf2_cli(cluster: ClusterAccess, kf2_toolchain: Toolchain, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Kf2Cli:
+def kf2_cli(kf2_toolchain: Toolchain, cluster: ClusterAccess, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Kf2Cli:
     return Kf2Cli(kf2_toolchain.path("kf2"), cluster.kubeconfig, run_folder.logs / "commands.log", tmp_path_factory.mktemp("kf2-home"))
 
 
