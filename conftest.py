@@ -5,18 +5,18 @@ import signal
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 import pytest
 from kubernetes import client
 
-from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
-from fixtures.catalog.pods import PodServiceCatalog
+from fixtures.brokers.external import ExternalBroker, ExternalBrokerChoice, parse_external_broker
 from fixtures.commands import Cli
-from fixtures.cluster import ClusterAccess, KindCluster, make_cluster
+from fixtures.cluster import ClusterAccess
 from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
-from fixtures.session_keys import KEEPER, OPTIONS, RUN
+from fixtures.profiles import Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
+from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
 from fixtures import processes
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
@@ -24,9 +24,6 @@ from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCat
 from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marketplace_reader, parse_seconds
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
 from fixtures.toolchain.sources import SOURCES_ENV, sources_dir_from
-
-if TYPE_CHECKING:
-    from fixtures.kind.containers import ContainerPlacement
 
 pytest_plugins = [
     "steps.cluster_steps",
@@ -36,6 +33,7 @@ pytest_plugins = [
     "steps.offering_steps",
     "steps.aws_steps",
     "steps.method1_steps",
+    "steps.chart_steps",
     "fixtures.diagnostics.pytest_plugin",  # failure bundles, evidence, drift, keep-on-failure, preflight
 ]
 
@@ -57,8 +55,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--kind-node-image", default=None, help="kind: use this node image (e.g. kindest/node:v1.21.1@sha256:..., needs a registry) instead of building one")
     group.addoption("--service-catalog-image", default=None, help="kind: use this Service Catalog image (e.g. quay.io/kubernetes-service-catalog/service-catalog:v0.3.1) instead of building one")
     group.addoption("--keep-on-failure", action="store_true", help="keep the first failing scenario's cluster, processes and broker running, print how to reach them, and stop")
+    group.addoption("--image-registry", default=None, help="kubeconfig=PATH on a cluster that is not kind: push the suite's broker image here (the cluster must pull from it)")
     group.addoption("--aws-broker-chart", default="module", help="Method 1's chart: module (the broker's Go module, default) | repo (the page's repository on S3: contacts AWS) | PATH (a local chart)")
     group.addoption("--aws-broker-image", default=None, help="Method 1: the broker image to --set image= (loaded into kind if it exists locally)")
+    group.addoption("--broker-url", default=None, help="qualify a broker the suite did not start: its base URL (credentials from --broker-credentials or the environment)")
+    group.addoption("--broker-credentials", default=None, help="--broker-url: a YAML file with username and password, or token (else ASB_BROKER_USERNAME/ASB_BROKER_PASSWORD or ASB_BROKER_TOKEN)")
+    group.addoption("--broker-ca", default=None, help="--broker-url: the PEM CA its certificate is verified with (and handed to the cluster as caBundle)")
+    group.addoption("--broker-insecure", action="store_true", help="--broker-url: do not verify its certificate (reported as a finding)")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
 
@@ -73,12 +76,14 @@ def pytest_configure(config: pytest.Config) -> None:
             ready_timeout=parse_seconds("--ready-timeout", config.getoption("--ready-timeout")),
             marketplace_reader=parse_marketplace_reader(config.getoption("--marketplace-reader")),
             aws=parse_aws(config.getoption("--aws"), config.getoption("--aws-region"), config.getoption("--aws-real-opt-in")),
+            external_broker=_external_broker_choice(config),
         )
     except SuiteError as exc:
         raise pytest.UsageError(str(exc)) from None
     if options.bin_dir is not None and not options.bin_dir.is_dir():
         raise pytest.UsageError(f"--bin-dir={options.bin_dir}: no such folder")
     config.stash[OPTIONS] = options
+    config.stash[PROFILE] = profile_for(options.cluster)
     run = RunFolder.create(options.reports_dir)
     config.stash[RUN] = run
     config.stash[KEEPER] = Keeper(enabled=config.getoption("--keep-on-failure"))
@@ -93,6 +98,31 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.self_contained_html = True
     # SIGTERM (CI cancelling a job) tears down like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _external_broker_choice(config: pytest.Config) -> ExternalBrokerChoice | None:
+    url = config.getoption("--broker-url")
+    if url is None:
+        for option in ("--broker-credentials", "--broker-ca"):
+            if config.getoption(option):
+                raise SuiteError(f"{option} belongs to --broker-url: give the broker's URL too")
+        return None
+    return parse_external_broker(url, config.getoption("--broker-credentials"), config.getoption("--broker-ca"), config.getoption("--broker-insecure"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Decided at collection, before any cluster boots: what this run cannot do is skipped with its reason."""
+    options, profile = config.stash[OPTIONS], config.stash[PROFILE]
+    for item in items:
+        if item.get_closest_marker("needs_pods") and not profile.runs_pods:
+            item.add_marker(pytest.mark.skip(reason=f"needs a cluster whose pods run; --cluster={options.cluster} runs none: use --cluster=kind or kubeconfig=PATH"))
+        if options.external_broker is not None and item.get_closest_marker("any_broker") is None and _is_scenario(item):
+            item.add_marker(pytest.mark.skip(reason=f"needs the suite's own mock broker (scripted faults or catalogs); --broker-url={options.external_broker.url} qualifies a broker as it is"))
+
+
+def _is_scenario(item: pytest.Item) -> bool:
+    """A pytest-bdd scenario: every one asks for its example (empty outside Outlines)."""
+    return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -144,55 +174,90 @@ def _progress_line(config: pytest.Config) -> Callable[[str], None]:
 
 
 @pytest.fixture(scope="session")
-def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
+def profile(pytestconfig: pytest.Config) -> Profile:
+    """The cluster kind's profile: the one place that decides what differs (fixtures/profiles)."""
+    return pytestconfig.stash[PROFILE]
+
+
+@pytest.fixture(scope="session")
+def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile: Profile, run_folder: RunFolder) -> Toolchain:
     with actionable():
-        profiles = ("default", "kind") if suite_options.cluster.kind == "kind" else ("default",)
-        tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profiles, sources_dir=sources_dir_from(pytestconfig.getoption("--sources")))
+        sources = sources_dir_from(pytestconfig.getoption("--sources"))
+        tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources)
         show = _progress_line(pytestconfig)
         tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
         run_folder.write_json(
             "versions.json",
-            versions_record(tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or "")}),
+            versions_record(tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or ""), "sources": str(sources or "")}),
         )
         return tools
 
 
 @pytest.fixture(scope="session")
-def cluster(request: pytest.FixtureRequest, pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ClusterAccess]:
+def profile_settings(pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> ProfileSettings:
     show = _progress_line(pytestconfig)
+    upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
+    return ProfileSettings(
+        toolchain, run_folder.logs, suite_options.start_timeout, keep=pytestconfig.getoption("--keep-cluster"),
+        upstream_images={k: v for k, v in upstream.items() if v}, progress=lambda line: show(f"[{suite_options.cluster.kind}] {line}"),
+        image_registry=pytestconfig.getoption("--image-registry"),
+    )
+
+
+@pytest.fixture(scope="session")
+def cluster(request: pytest.FixtureRequest, profile: Profile, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[ClusterAccess]:
     with actionable():
-        upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
-        provider = make_cluster(
-            suite_options.cluster, toolchain, run_folder.logs, suite_options.start_timeout,
-            keep=pytestconfig.getoption("--keep-cluster"), upstream_images={k: v for k, v in upstream.items() if v},
-            progress=lambda line: show(f"[kind] {line}"),
-        )
+        provider = profile.cluster(profile_settings)
         with provider as access:
             run_folder.write_text("cluster.txt", access.description + "\n")
             if access.images is not None:
                 run_folder.write_json("images.json", access.images.record())
             yield access
-            if request.session.testsfailed and isinstance(provider, KindCluster):
-                provider.export_logs()
+            if request.session.testsfailed:
+                profile.session_failed(provider)
 
 
 @pytest.fixture(scope="session")
-def service_catalog(suite_options: SuiteOptions, cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Iterator[ServiceCatalog | PodServiceCatalog | InstalledServiceCatalog]:
+def service_catalog(profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[ServiceCatalogAccess]:
     """embedded: the chart's objects applied, its servers as processes; kind: `helm install` of the chart, pods; kubeconfig: must be there already."""
-    provider = {"embedded": ServiceCatalog, "kind": PodServiceCatalog}.get(suite_options.cluster.kind, InstalledServiceCatalog)
     with actionable():
-        with provider(cluster, toolchain, run_folder.logs, suite_options.start_timeout) as catalog:
+        with profile.service_catalog(cluster, profile_settings) as catalog:
             yield catalog
 
 
 @pytest.fixture(scope="session")
-def broker_placement(cluster: ClusterAccess) -> ContainerPlacement | None:
-    """kind: brokers run as containers on the nodes' network (the cluster cannot reach the host's loopback)."""
-    if cluster.docker_network is None or cluster.images is None:
-        return None
-    from fixtures.kind.containers import ContainerPlacement
+def placements(profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[PlacementFor | None]:
+    """Where this run's brokers and moto run so the cluster reaches them (None: this machine's loopback)."""
+    provider = profile.placements(cluster, profile_settings)
+    if provider is None:
+        yield None
+        return
+    with actionable():
+        with provider as placement_for:
+            yield placement_for
 
-    return ContainerPlacement(cluster.docker_network, cluster.images.python)
+
+@pytest.fixture
+def broker_placement(placements: PlacementFor | None, namespace: str) -> Placement | None:
+    """This scenario's: on an existing cluster, pods in its namespace."""
+    return placements(namespace) if placements is not None else None
+
+
+@pytest.fixture(scope="session")
+def external_broker(suite_options: SuiteOptions, run_folder: RunFolder) -> Iterator[ExternalBroker | None]:
+    """--broker-url: the broker someone else runs, checked once before any registration."""
+    if suite_options.external_broker is None:
+        yield None
+        return
+    broker = ExternalBroker(suite_options.external_broker)
+    with actionable():
+        broker.start()
+    try:
+        run_folder.append_findings(broker.findings)
+        run_folder.write_text("external-broker.txt", f"url: {broker.url}\nauth: {broker.auth.kind}\nfindings before registration: {len(broker.findings)}\n")
+        yield broker
+    finally:
+        broker.stop()
 
 
 @pytest.fixture(scope="session")

@@ -24,11 +24,10 @@ from kubernetes import client  # noqa: E402
 
 from fixtures.brokers.mock import BearerAuth, MockBroker  # noqa: E402
 from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.catalog.pods import PodServiceCatalog  # noqa: E402
 from fixtures.catalog.registration import SecretRef, apply_manifest, broker_watch, create_auth_secret, page_cluster_service_broker, wait_until_ready  # noqa: E402
-from fixtures.cluster.kind import KindCluster  # noqa: E402
-from fixtures.kind.containers import ContainerPlacement  # noqa: E402
 from fixtures.kube import api_client  # noqa: E402
+from fixtures.options import parse_cluster  # noqa: E402
+from fixtures.profiles import ProfileSettings, profile_for  # noqa: E402
 from fixtures.toolchain import Toolchain  # noqa: E402
 
 
@@ -36,21 +35,21 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--whole-run", action="store_true", help="also time the whole kind feature run")
     args = parser.parse_args()
-    toolchain = Toolchain(profiles=("default", "kind"))
+    profile = profile_for(parse_cluster("kind"))  # the suite's own composition
+    toolchain = Toolchain(profiles=profile.toolchain_profiles)
     toolchain.ensure()
     figures: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
         logs = Path(tmp)
         started = time.monotonic()
-        provider = KindCluster(toolchain, logs, toolchain.cache_root / "kind", 600)
-        with provider as access:
+        settings = ProfileSettings(toolchain, logs, start_timeout=600)
+        with profile.cluster(settings) as access:
             figures.append(("images (cached or built) + cluster create + node Ready", time.monotonic() - started))
             phase = time.monotonic()
-            with PodServiceCatalog(access, toolchain, logs, 600) as catalog, api_client(access.kubeconfig) as api:
+            with profile.service_catalog(access, settings) as catalog, api_client(access.kubeconfig) as api:
                 figures.append(("Service Catalog chart installed, pods available", time.monotonic() - phase))
                 phase = time.monotonic()
-                assert access.docker_network and access.images
-                placement = ContainerPlacement(access.docker_network, access.images.python)
+                placement = profile.placement(access)
                 with MockBroker(builtin_catalog("aws-minimal"), logs, auth=BearerAuth.generate(), tls="trusted", placement=placement) as broker:
                     figures.append(("broker container serving", time.monotonic() - phase))
                     phase = time.monotonic()

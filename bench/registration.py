@@ -23,7 +23,6 @@ from kubernetes import client  # noqa: E402
 
 from fixtures.brokers.mock import BearerAuth, MockBroker  # noqa: E402
 from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.catalog.install import ServiceCatalog  # noqa: E402
 from fixtures.catalog.registration import (  # noqa: E402
     SecretRef,
     apply_manifest,
@@ -33,12 +32,13 @@ from fixtures.catalog.registration import (  # noqa: E402
     page_cluster_service_broker,
     wait_until_ready,
 )
-from fixtures.cluster.embedded import EmbeddedCluster  # noqa: E402
 from fixtures.commands import Cli  # noqa: E402
 from fixtures.kube import api_client  # noqa: E402
 from fixtures.marketplace.compare import read_cluster_offerings  # noqa: E402
 from fixtures.marketplace.layers import compare_layers  # noqa: E402
 from fixtures.marketplace.readers import KfReader, ServiceCatalogApiReader, SvcatReader  # noqa: E402
+from fixtures.options import parse_cluster  # noqa: E402
+from fixtures.profiles import ProfileSettings, profile_for  # noqa: E402
 from fixtures.toolchain import Toolchain  # noqa: E402
 
 
@@ -46,11 +46,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    toolchain = Toolchain()
+    profile = profile_for(parse_cluster("embedded"))  # the suite's own composition
+    toolchain = Toolchain(profiles=profile.toolchain_profiles)
     toolchain.ensure()
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
         logs = Path(tmp)
-        with EmbeddedCluster(toolchain, logs) as access, ServiceCatalog(access, toolchain, logs) as catalog, api_client(access.kubeconfig) as api:
+        settings = ProfileSettings(toolchain, logs, start_timeout=90)
+        with profile.cluster(settings) as access, profile.service_catalog(access, settings) as catalog, api_client(access.kubeconfig) as api:
             core = client.CoreV1Api(api)
             core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name="bench")))
             transcript = logs / "commands.log"

@@ -8,6 +8,7 @@ Feature: The marketplace lists the broker's offerings (the page's step 10)
   Background:
     Given a Kubernetes cluster with Service Catalog installed
 
+  @any_broker
   Scenario Outline: Every service and plan of the broker is in the marketplace
     Given an OSB broker serving the catalog "<catalog>" over trusted TLS with bearer auth
     And a Secret holding the broker's credentials
@@ -28,7 +29,7 @@ Feature: The marketplace lists the broker's offerings (the page's step 10)
     And kf marketplace --service "s3" lists the plans "production, custom"
     And kf marketplace --service "sqs" lists the plans "standard, fifo"
 
-  @negative
+  @negative @any_broker
   Scenario: A class deleted behind Service Catalog's back shows as a difference table
     Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
     And a Secret holding the broker's credentials

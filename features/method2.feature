@@ -7,6 +7,7 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
   Background:
     Given a Kubernetes cluster with Service Catalog installed
 
+  @any_broker
   Scenario Outline: Credentials in a Secret and a trusted certificate: the broker is Ready with its offerings
     Given an OSB broker serving the catalog "<catalog>" over trusted TLS with <auth> auth
     And a Secret holding the broker's credentials
@@ -34,7 +35,7 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
     Then the ClusterServiceBroker becomes Ready
     And the run report flags the registration as skipping TLS verification
 
-  @negative
+  @negative @any_broker
   Scenario Outline: Wrong credentials are refused with the broker's 401
     Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with <auth> auth
     And a Secret holding wrong <auth> credentials
@@ -47,7 +48,7 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
       | bearer |
       | basic  |
 
-  @negative
+  @negative @any_broker
   Scenario: The credentials Secret does not exist
     Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
     And no Secret holds the broker's credentials
@@ -76,6 +77,7 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
     Then the ClusterServiceClass "sns" of the broker exists
     And the ClusterServiceClass "sqs" of the broker is marked removedFromBrokerCatalog
 
+  @any_broker
   Scenario: A namespaced ServiceBroker offers its services in its namespace only
     Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
     And a Secret holding the broker's credentials

@@ -9,3 +9,10 @@ Feature: The broker's AWS prerequisites (the page's step 3)
     And the DynamoDB table is ACTIVE with the documented keys and index
     And the broker's IAM user has both broker policies attached
     And the user's own access key reaches the table
+
+  Scenario: Upstream's own setup/prerequisites.yaml creates the table and the user
+    Given upstream's own prerequisites template is deployed on AWS
+    Then the stack reaches CREATE_COMPLETE
+    And the DynamoDB table is ACTIVE with the documented keys and index
+    And the user's own access key reaches the table
+    And the broker's IAM user has both broker policies attached

@@ -9,17 +9,21 @@ from pytest_bdd import given, parsers, then
 
 from fixtures.aws.backends import AwsBackend, MotoServer, RealAws
 from fixtures.aws.checks import BrokerValues, diagnose, diagnosis_text, explaining_check
-from fixtures.aws.prerequisites import BROKER_POLICIES, TABLE_NAME, PrerequisitesStack, without_dynamodb_grant
+from fixtures.aws.prerequisites import (
+    BROKER_POLICIES, TABLE_NAME, UPSTREAM_TEMPLATE, UPSTREAM_USER_OUTPUT, PrerequisitesStack, without_dynamodb_grant,
+)
+from fixtures.errors import SuiteError
 from fixtures.brokers.mock import BearerAuth, MockBroker
 from fixtures.brokers.osb import scenario_catalog
 from fixtures.waiting import Observation, wait_for
-from steps.state import BROKER_VALUES
+from fixtures.marketplace.compare import assert_offerings_match
+from fixtures.session_keys import BROKER_VALUES
 
 
 def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement) -> AwsBackend:
     if suite_options.aws.kind == "real":
         return RealAws(suite_options.aws.region, f"{run_folder.run_id}-{scenario_id}")
-    return MotoServer(run_folder.logs / scenario_id, enforce_iam=enforce_iam, region=suite_options.aws.region, placement=placement)
+    return MotoServer(run_folder.logs / scenario_id, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
 
 
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
@@ -43,6 +47,22 @@ def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str,
             run_folder.write_text(f"aws/{scenario_id}-ledger.txt", "\n".join(stack.ledger) + "\n")
 
 
+@given("upstream's own prerequisites template is deployed on AWS", target_fixture="prerequisites")
+def upstream_prerequisites_stack(toolchain, suite_options, run_folder, scenario_id: str, keeper, broker_placement) -> Iterator[PrerequisitesStack]:
+    """upstream's setup/prerequisites.yaml from the broker's source tree (--sources) or module."""
+    try:
+        template = (toolchain.source_tree("aws-servicebroker") / UPSTREAM_TEMPLATE).read_text()
+    except (SuiteError, OSError) as exc:
+        pytest.skip(f"upstream's {UPSTREAM_TEMPLATE} is not at hand: {exc}")
+    with _backend(suite_options, run_folder, scenario_id, False, broker_placement) as aws:
+        stack = PrerequisitesStack(aws, f"asb-conformance-{scenario_id}", template=template, user_output=UPSTREAM_USER_OUTPUT, upstream=True)
+        try:
+            with stack:
+                yield stack
+        finally:
+            run_folder.write_text(f"aws/{scenario_id}-ledger.txt", "\n".join(stack.ledger) + "\n")
+
+
 @then("the stack reaches CREATE_COMPLETE")
 def stack_complete(prerequisites: PrerequisitesStack) -> None:
     assert prerequisites.describe()["StackStatus"] == "CREATE_COMPLETE"
@@ -62,12 +82,18 @@ def table_as_documented(prerequisites: PrerequisitesStack) -> None:
 @then("the broker's IAM user has both broker policies attached")
 def user_has_policies(prerequisites: PrerequisitesStack) -> None:
     names = prerequisites.aws.client("iam").list_user_policies(UserName=prerequisites.user_name)["PolicyNames"]
+    if prerequisites.upstream and isinstance(prerequisites.aws, MotoServer):
+        # A strict expected failure: moto (5.2.5) does not apply AWS::IAM::User's
+        # inline Policies, upstream's form; the project's template uses AWS::IAM::Policy.
+        if not set(BROKER_POLICIES) & set(names):
+            pytest.xfail(f"moto drops the inline Policies of upstream's AWS::IAM::User (the user has {names}); real AWS applies them")
+        raise AssertionError(f"moto now applies upstream's inline policies ({names}): the project's own template's workaround can go")
     assert set(BROKER_POLICIES) <= set(names), f"{prerequisites.user_name} has {names}"
 
 
 @then("the user's own access key reaches the table")
 def user_key_reaches_table(prerequisites: PrerequisitesStack) -> None:
-    values = BrokerValues(prerequisites.credentials.access_key_id, prerequisites.credentials.secret_access_key)
+    values = BrokerValues(prerequisites.key.access_key_id, prerequisites.key.secret_access_key)
     arn = prerequisites.aws.client("sts", values.credentials).get_caller_identity()["Arn"]
     assert arn.endswith(f"user/{prerequisites.user_name}"), arn
     [_, access, _] = diagnose(prerequisites.aws, values)
@@ -100,12 +126,12 @@ def _aws_env(prerequisites: PrerequisitesStack, values: BrokerValues) -> dict[st
 
 
 @given("the AWS broker, impersonated by the mock broker, starts with the stack's credentials", target_fixture="osb_broker")
-def aws_broker(prerequisites: PrerequisitesStack, run_folder, scenario_id: str, request, broker_placement) -> Iterator[MockBroker]:
+def aws_broker(prerequisites: PrerequisitesStack, run_folder, scenario_id: str, request, broker_placement, suite_options) -> Iterator[MockBroker]:
     values = _broker_values(prerequisites, None)
     request.node.stash[BROKER_VALUES] = values
     broker = MockBroker(
         scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted",
-        aws_env=_aws_env(prerequisites, values), placement=broker_placement,
+        aws_env=_aws_env(prerequisites, values), placement=broker_placement, start_timeout=suite_options.start_timeout,
     )
     with broker:
         yield broker
@@ -117,7 +143,7 @@ def aws_broker_wrong_value(prerequisites: PrerequisitesStack, value: str, run_fo
     request.node.stash[BROKER_VALUES] = values
     broker = MockBroker(
         scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted",
-        aws_env=_aws_env(prerequisites, values), placement=broker_placement,
+        aws_env=_aws_env(prerequisites, values), placement=broker_placement, start_timeout=suite_options.start_timeout,
     )
     try:
         broker.launch()
@@ -129,10 +155,8 @@ def aws_broker_wrong_value(prerequisites: PrerequisitesStack, value: str, run_fo
 
 @then("the broker's offerings step fails with \"Ready but no offerings\"", target_fixture="offerings_failure")
 def offerings_step_fails(kube_api, osb_broker, registration) -> str:
-    from steps.offering_steps import cluster_offerings_match
-
     with pytest.raises(AssertionError) as failure:
-        cluster_offerings_match(kube_api, osb_broker, registration)
+        assert_offerings_match(kube_api, osb_broker.fetch_catalog(), registration.kind, registration.name, registration.namespace)
     message = str(failure.value)
     assert message.startswith("Ready but no offerings"), message
     return message

@@ -4,26 +4,59 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, when
 
-from fixtures.brokers.mock import BasicAuth, BearerAuth, MockBroker
+from fixtures.brokers.external import ExternalBroker
+from fixtures.brokers.mock import BasicAuth, BearerAuth, MockBroker, TlsMode
 from fixtures.brokers.osb import Catalog, scenario_catalog
 from fixtures.catalog.registration import SecretRef, create_auth_secret, update_auth_secret
 
-AUTH_KINDS = {"basic": BasicAuth, "bearer": BearerAuth}
+AUTH_KINDS: dict[str, type[BasicAuth] | type[BearerAuth]] = {"basic": BasicAuth, "bearer": BearerAuth}
+
+
+# The catalog an external broker's run stands for: it serves its own, once.
+EXTERNAL_CATALOG_EXAMPLE = "aws-minimal"
+
+
+def _external(broker: ExternalBroker, example: dict[str, str]) -> ExternalBroker:
+    """--broker-url: the broker as it is, with its own catalog and credentials; an
+    Outline's examples that describe another broker do not apply to it."""
+    if example.get("auth", broker.auth.kind) != broker.auth.kind:
+        pytest.skip(f"the broker at {broker.url} takes {broker.auth.kind} credentials; this example is about {example['auth']}")
+    # Examples that differ only by catalog would check the same broker twice; where the
+    # auth column tells examples apart, that decides instead.
+    if "auth" not in example and example.get("catalog", EXTERNAL_CATALOG_EXAMPLE) != EXTERNAL_CATALOG_EXAMPLE:
+        pytest.skip(f"the broker at {broker.url} serves its own catalog, checked once (by the {EXTERNAL_CATALOG_EXAMPLE} example)")
+    return broker
 
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" with basic auth'), target_fixture="osb_broker")
-def plain_http_broker(catalog_name: str, run_folder, scenario_id: str, broker_placement) -> Iterator[MockBroker]:
-    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, placement=broker_placement) as broker:
+def plain_http_broker(
+    catalog_name: str, run_folder, scenario_id: str, broker_placement, external_broker: ExternalBroker | None, _pytest_bdd_example: dict[str, str], suite_options
+) -> Iterator[MockBroker | ExternalBroker]:
+    if external_broker is not None:
+        yield _external(external_broker, _pytest_bdd_example)
+        return
+    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, placement=broker_placement, start_timeout=suite_options.start_timeout) as broker:
         yield broker
 
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" over {tls} TLS with {auth} auth'), target_fixture="osb_broker")
-def tls_broker(catalog_name: str, tls: str, auth: str, run_folder, scenario_id: str, broker_placement) -> Iterator[MockBroker]:
-    assert tls in ("trusted", "untrusted"), f"TLS is 'trusted' or 'untrusted', not {tls!r}"
-    broker = MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=tls, placement=broker_placement)
+def tls_broker(
+    catalog_name: str, tls: str, auth: str, run_folder, scenario_id: str, broker_placement, external_broker: ExternalBroker | None, _pytest_bdd_example: dict[str, str],
+    suite_options,
+) -> Iterator[MockBroker | ExternalBroker]:
+    modes: dict[str, TlsMode] = {"trusted": "trusted", "untrusted": "untrusted"}
+    assert tls in modes, f"TLS is 'trusted' or 'untrusted', not {tls!r}"
+    if external_broker is not None:
+        yield _external(external_broker, _pytest_bdd_example)
+        return
+    broker = MockBroker(
+        scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=modes[tls],
+        placement=broker_placement, start_timeout=suite_options.start_timeout,
+    )
     with broker:
         yield broker
 

@@ -60,7 +60,7 @@ def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, e
             "the real broker has no AWS endpoint setting: on moto its HTTPS must go through moto_proxy (HTTPS_PROXY + AWS_CA_BUNDLE), "
             "which this suite does not set up yet; run Method 1 with --aws=real --aws-real-opt-in --aws-region=..."
         )
-    values = [f"aws.secretkey={stack.credentials.secret_access_key}", f"aws.accesskeyid={stack.credentials.access_key_id}", *extra]
+    values = [f"aws.secretkey={stack.key.secret_access_key}", f"aws.accesskeyid={stack.key.access_key_id}", *extra]
     if chart.image:
         values.append(f"image={chart.image}")
         if cluster.kind_name and image_exists(chart.image):  # built here: the node cannot pull it

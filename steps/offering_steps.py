@@ -8,21 +8,14 @@ from pytest_bdd import parsers, then, when
 from fixtures.brokers.mock import MockBroker
 from fixtures.catalog import names
 from fixtures.catalog.registration import Registration
-from fixtures.marketplace.compare import compare, difference_table, expected_offerings, read_cluster_offerings
+from fixtures.marketplace.compare import assert_offerings_match, read_cluster_offerings
 from fixtures.marketplace.layers import compare_layers, layer_table
 from fixtures.marketplace.readers import MarketplaceReader
 from fixtures.waiting import Observation, wait_for
 
 
 def _assert_offerings_match(kube_api: client.ApiClient, osb_broker: MockBroker, registration: Registration) -> None:
-    served = osb_broker.fetch_catalog()
-    seen = read_cluster_offerings(kube_api, registration.name, registration.namespace)
-    assert served.services or seen, (
-        f"Ready but no offerings: {registration.kind} {registration.name} has no classes and the broker's /v2/catalog "
-        "lists no services (the AWS broker's most reported symptom: check the page's step 9)"
-    )
-    differences = compare(expected_offerings(served), seen)
-    assert not differences, f"{len(differences)} offerings differ between the broker and the cluster:\n{difference_table(differences)}"
+    assert_offerings_match(kube_api, osb_broker.fetch_catalog(), registration.kind, registration.name, registration.namespace)
 
 
 @then("every service and plan of the broker's catalog exists as a ClusterServiceClass and ClusterServicePlan, and nothing else of that broker")

@@ -42,16 +42,17 @@ def registrations(kube_api: client.ApiClient, suite_options, keeper) -> Iterator
 
 
 def _apply(service_catalog, run_folder, registrations: list[Registration], manifest: dict) -> Registration:
-    apply_manifest(service_catalog.kubectl, manifest)
     registration = Registration(manifest)
-    registrations.append(registration)
+    registrations.append(registration)  # before applying: an interrupted apply is cleaned up too
+    apply_manifest(service_catalog.kubectl, manifest)
     run_folder.append_findings(registration_findings(manifest))
     return registration
 
 
 @when("I apply the page's ClusterServiceBroker pointing at the broker", target_fixture="registration")
 def apply_plain(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
-    manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, auth=osb_broker.auth.kind)
+    # A caBundle only for a broker served over TLS (a broker the suite did not start may be).
+    manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, auth=osb_broker.auth.kind, ca_bundle=osb_broker.ca_pem)
     return _apply(service_catalog, run_folder, registrations, manifest)
 
 
@@ -87,14 +88,19 @@ def relist(svcat, registration: Registration) -> None:
     assert f"Synchronization requested for broker: {registration.name}" in output, output
 
 
-@then(parsers.parse("the {kind} becomes Ready"), target_fixture="broker_status")
+# Only the scenario's own registration: "the ClusterServiceBroker "NAME" becomes Ready"
+# (Method 1, a named broker) and "the broker's pod becomes Ready" are other steps.
+REGISTERED_KIND = r"the (?P<kind>ClusterServiceBroker|ServiceBroker)"
+
+
+@then(parsers.re(REGISTERED_KIND + r" becomes Ready"), target_fixture="broker_status")
 def becomes_ready(kube_api: client.ApiClient, registration: Registration, kind: str, suite_options) -> BrokerStatus:
     assert kind == registration.kind, f"the scenario registered a {registration.kind}, not a {kind}"
     with broker_watch(kube_api, registration.name, registration.namespace) as watch:
         return wait_until_ready(watch, suite_options.ready_timeout)
 
 
-@then(parsers.parse('the {kind} is not Ready, for the reason "{reason}"'), target_fixture="broker_status")
+@then(parsers.re(REGISTERED_KIND + r' is not Ready, for the reason "(?P<reason>[^"]+)"'), target_fixture="broker_status")
 def not_ready(kube_api: client.ApiClient, registration: Registration, kind: str, reason: str, suite_options) -> BrokerStatus:
     assert kind == registration.kind, f"the scenario registered a {registration.kind}, not a {kind}"
     with broker_watch(kube_api, registration.name, registration.namespace) as watch:

@@ -1,0 +1,78 @@
+"""--cluster=kubeconfig=PATH: the suite qualifies a cluster it did not make.
+Here that cluster is an embedded control plane with Service Catalog, started
+by the test as "someone else's"; the suite must run on it, leave nothing of
+its own behind (even when interrupted), and never stop the cluster."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from kubernetes import client
+
+from fixtures.catalog import names
+from fixtures.catalog.install import ServiceCatalog
+from fixtures.cluster.base import ClusterAccess
+from fixtures.cluster.embedded import EmbeddedCluster
+from fixtures.kube import api_client
+from fixtures.toolchain import Toolchain
+from fixtures.waiting import Observation, wait_for
+from tests.conftest import REPO_ROOT, run_suite
+
+
+@pytest.fixture(scope="module")
+def someone_elses_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterAccess]:
+    toolchain = Toolchain()
+    logs = tmp_path_factory.mktemp("existing-cluster-logs")
+    with EmbeddedCluster(toolchain, logs) as access, ServiceCatalog(access, toolchain, logs):
+        yield access
+
+
+def _what_the_suite_left(kubeconfig: Path) -> list[str]:
+    """Brokers of any kind, and scenario namespaces not being deleted."""
+    with api_client(kubeconfig) as api:
+        custom, core = client.CustomObjectsApi(api), client.CoreV1Api(api)
+        left = [f"ClusterServiceBroker {b['metadata']['name']}" for b in custom.list_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_BROKERS)["items"]]
+        for ns in core.list_namespace(label_selector="asb-conformance=scenario").items:
+            # The embedded control plane has no namespace controller: a deleted namespace stays Terminating.
+            if ns.metadata.deletion_timestamp is None:
+                left.append(f"namespace {ns.metadata.name}")
+        return left
+
+
+def test_the_features_run_on_an_existing_cluster_and_leave_it_as_found(someone_elses_cluster: ClusterAccess, reports: Path):
+    result = run_suite(f"--cluster=kubeconfig={someone_elses_cluster.kubeconfig}", "-m", "verify", reports=reports)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "3 passed" in result.stdout, result.stdout[-1500:]
+    assert _what_the_suite_left(someone_elses_cluster.kubeconfig) == []
+    with api_client(someone_elses_cluster.kubeconfig) as api:  # the cluster itself is untouched and up
+        assert client.VersionApi(api).get_code().git_version == "v1.21.14"
+
+
+def test_an_interrupted_run_leaves_nothing_in_the_cluster(someone_elses_cluster: ClusterAccess, reports: Path):
+    kubeconfig = someone_elses_cluster.kubeconfig
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "features/", "-p", "no:cacheprovider", f"--reports-dir={reports}", f"--cluster=kubeconfig={kubeconfig}", "-m", "verify"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        with api_client(kubeconfig) as api:
+            custom = client.CustomObjectsApi(api)
+
+            def a_broker_is_registered() -> Observation[None]:
+                if run.poll() is not None:
+                    raise AssertionError(f"the run ended (exit {run.returncode}) before registering a broker")
+                brokers = custom.list_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_BROKERS)["items"]
+                return Observation(bool(brokers), None, f"{len(brokers)} ClusterServiceBrokers")
+
+            wait_for("the run to register its first ClusterServiceBroker", a_broker_is_registered, 120, interval=0.2)
+        run.send_signal(signal.SIGINT)
+        output, _ = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode != 0, output[-2000:]
+    assert _what_the_suite_left(kubeconfig) == [], output[-2000:]
