@@ -18,7 +18,6 @@ from fixtures.catalog.registration import Registration
 from fixtures.cluster.base import ClusterAccess
 from fixtures.diagnostics.bundle import bundle_name
 from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.redaction import new_secret
 from fixtures.diagnostics.run_folder import RunFolder
 from fixtures.errors import SuiteError
 from fixtures.kf2 import brokers
@@ -206,7 +205,7 @@ def create_broker(kf2_cli: Kf2Cli, kf2_brokers: list[KfBroker], osb_broker: Mock
 @when("I run kf create-service-broker cluster-wide with a wrong password", target_fixture="kf2_registration")
 def create_broker_wrong_password(kf2_cli: Kf2Cli, kf2_brokers: list[KfBroker], osb_broker: MockBroker, namespace: str, scenario_id: str) -> Kf2Registration:
     assert isinstance(osb_broker.auth, BasicAuth)
-    wrong = BasicAuth(osb_broker.auth.username, new_secret())
+    wrong = BasicAuth(osb_broker.auth.username, BasicAuth.generate().password)  # a fresh secret, registered for redaction
     assert osb_broker.get("/v2/catalog", auth=wrong).status_code == 401
     return _create(kf2_cli, kf2_brokers, f"asb-{scenario_id}", wrong, osb_broker.url, namespace, False)
 
