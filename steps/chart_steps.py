@@ -12,8 +12,8 @@ from fixtures.aws.broker_chart import RELEASE, ChartUnavailable, InstalledChart,
 from fixtures.catalog import names
 from fixtures.catalog.registration import registration_findings
 from fixtures.commands import Cli
-from fixtures.diagnostics.redaction import new_secret
 from fixtures.diagnostics.run_folder import RunFolder
+from fixtures.redaction import new_secret
 from fixtures.toolchain import Toolchain
 
 

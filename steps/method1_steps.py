@@ -82,7 +82,8 @@ def broker_pod_ready(kube_api, helm_release: str, suite_options) -> None:
     core = client.CoreV1Api(kube_api)
 
     def observe() -> Observation[None]:
-        pods = core.list_namespaced_pod(NAMESPACE, label_selector=f"app={helm_release}-aws-servicebroker").items or core.list_namespaced_pod(NAMESPACE).items
+        # The chart's own pod only (its Deployment labels it app=<release>-aws-servicebroker), not any pod of aws-sb.
+        pods = core.list_namespaced_pod(NAMESPACE, label_selector=f"app={helm_release}-aws-servicebroker").items
         ready = [p.metadata.name for p in pods if pod_ready(p)]
         states = [f"{p.metadata.name}={p.status.phase}" for p in pods]
         return Observation(bool(ready), None, f"pods in {NAMESPACE}: {states or 'none'}")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from fixtures.brokers.mock import BasicAuth, BearerAuth
-from fixtures.diagnostics.redaction import CANARY_ENV
+from fixtures.redaction import CANARY_ENV
 from tests.conftest import REPO_ROOT
 
 CANARY = "CANARYzz9q"
