@@ -35,6 +35,7 @@ pytest_plugins = [
     "steps.method1_steps",
     "steps.chart_steps",
     "fixtures.diagnostics.pytest_plugin",  # failure bundles, evidence, drift, keep-on-failure, preflight
+    "fixtures.collection",  # `pytest features/NAME.feature` runs that file
 ]
 
 
