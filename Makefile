@@ -76,7 +76,7 @@ e2e-kind: setup-kind
 EXISTING_NAME := asb-existing
 EXISTING_KUBECONFIG := $(HOME)/.cache/aws-sb-conformance/kind/$(EXISTING_NAME).kubeconfig
 e2e-existing: setup-kind
-	@trap '$(PY) -m fixtures.profiles.standing down $(EXISTING_NAME)' EXIT; \
+	@trap '$(PY) -m fixtures.profiles.standing down $(EXISTING_NAME)' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) -m fixtures.profiles.standing up $(EXISTING_NAME) $(EXISTING_KUBECONFIG) && \
 	$(PYTEST) features/ --cluster=kubeconfig=$(EXISTING_KUBECONFIG) $(PYTEST_ARGS)
 
