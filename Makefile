@@ -9,8 +9,9 @@ PYTEST := $(VENV)/bin/pytest
 ETCD_PACKAGE := etcd-server
 # Upstream source trees the Go module proxy refuses (the AWS broker's chart,
 # templates and setup files; Kf 2.11): ../shared/sources where it exists.
-# Set ASB_CONFORMANCE_SOURCES to use another folder; without one, what needs
-# them is skipped with that reason.
+# Set ASB_CONFORMANCE_SOURCES to use another folder; without one, Kf 2.11 is
+# cloned at its tag (checked against its commit) and what needs the AWS
+# broker's tree is skipped with that reason.
 ASB_CONFORMANCE_SOURCES ?= $(abspath $(wildcard ../shared/sources))
 export ASB_CONFORMANCE_SOURCES
 
@@ -34,13 +35,12 @@ system:
 	echo "[setup] installing $(ETCD_PACKAGE) from Debian"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(ETCD_PACKAGE) >/dev/null
 
-# Upstream trees the Go module proxy cannot build from (Kf 2.11, the AWS broker):
-# ../shared/sources when the checkout has it; otherwise Kf 2.11 is cloned at its tag.
-ASB_CONFORMANCE_SOURCES ?= $(if $(wildcard ../shared/sources),$(abspath ../shared/sources))
-export ASB_CONFORMANCE_SOURCES
 
+# Kf 2.11 is built from its tree (or a clone of its tag); where neither can be had
+# the set-up says so and goes on: its scenarios are then skipped with that reason.
 toolchain: python
-	$(PY) -m fixtures.toolchain build --profile kf2
+	$(PY) -m fixtures.toolchain build
+	@$(PY) -m fixtures.toolchain build --profile kf2 || echo "[setup] Kf 2.11 was not built (the line above says why): the @kf2 scenarios will be skipped with that reason" >&2
 
 e2e: setup
 	$(PYTEST) features/ $(PYTEST_ARGS)
