@@ -1,6 +1,7 @@
 """Kf 2.11's pure logic: reading its CLI's listings and its brokers' status,
 what of its config/ is applied (and adapted), the foreign CRDs, and the
 three-layer comparison."""
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from fixtures.kf2.brokers import KfBroker, KfBrokerStatus, compare_layers, layer
 from fixtures.kf2.cli import parse_kf2_table, plans_of, services_of
 from fixtures.kf2.manifests import NO_GCP_PROJECT, aggregate_cluster_roles, foreign_crd, kf_objects, parse_go_mod_replaces, pinned_version
 
-KF_TREE = Path(__file__).resolve().parents[2] / "shared" / "sources" / "kf-v2.11.32"
+# The sources folder the run uses (ASB_CONFORMANCE_SOURCES, as make and CI set it), else beside the checkout.
+KF_TREE = Path(os.environ.get("ASB_CONFORMANCE_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "sources") / "kf-v2.11.32"
 
 MARKETPLACE = """Listing services that can be used in Space "asb-1a2b3c", use the --service flag to list the plans for a service
 
