@@ -5,7 +5,7 @@ import signal
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 from kubernetes import client
@@ -22,6 +22,7 @@ from fixtures.errors import SuiteError
 from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marketplace_reader, parse_seconds
+from fixtures.terminal import progress_line
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
 from fixtures.toolchain.sources import SOURCES_ENV, sources_dir_from
 
@@ -159,21 +160,6 @@ def run_folder(pytestconfig: pytest.Config) -> RunFolder:
     return pytestconfig.stash[RUN]
 
 
-def _progress_line(config: pytest.Config) -> Callable[[str], None]:
-    """A line on the terminal now, past pytest's capture: builds and cluster creation take minutes."""
-    capture = config.pluginmanager.getplugin("capturemanager")
-    terminal = config.pluginmanager.getplugin("terminalreporter")
-
-    def show(line: str) -> None:
-        if capture is None or terminal is None:
-            print(line, flush=True)
-            return
-        with capture.global_and_fixture_disabled():
-            terminal.write_line(line)
-
-    return show
-
-
 @pytest.fixture(scope="session")
 def profile(pytestconfig: pytest.Config) -> Profile:
     """The cluster kind's profile: the one place that decides what differs (fixtures/profiles)."""
@@ -185,7 +171,7 @@ def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile:
     with actionable():
         sources = sources_dir_from(pytestconfig.getoption("--sources"))
         tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources)
-        show = _progress_line(pytestconfig)
+        show = progress_line(pytestconfig)
         tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
         run_folder.write_json(
             "versions.json",
@@ -196,7 +182,7 @@ def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile:
 
 @pytest.fixture(scope="session")
 def profile_settings(pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> ProfileSettings:
-    show = _progress_line(pytestconfig)
+    show = progress_line(pytestconfig)
     upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
     return ProfileSettings(
         toolchain, run_folder.logs, suite_options.start_timeout, keep=pytestconfig.getoption("--keep-cluster"),

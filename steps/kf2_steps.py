@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 import yaml
@@ -28,6 +28,7 @@ from fixtures.kf2.generation import KIND_SKIP_REASON, PAGE_PROMISE_DRIFT, aws_br
 from fixtures.options import SuiteOptions, parse_seconds
 from fixtures.processes import free_port, tail
 from fixtures.toolchain import Toolchain
+from fixtures.terminal import progress_line
 
 # Kf's controller retries a failing catalog fetch 5 times from 10 s, doubling
 # (pkg/reconciler/clusterservicebroker: about 150 s) before its condition says why.
@@ -94,21 +95,6 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, exception: BaseExcepti
     run.write_text(f"{folder}/kf2-controller.tail.log", tail(controller.log_path, 80) + "\n")
 
 
-def _show(config: pytest.Config) -> Callable[[str], None]:
-    """A progress line past pytest's capture: the first build takes minutes."""
-    capture = config.pluginmanager.getplugin("capturemanager")
-    terminal = config.pluginmanager.getplugin("terminalreporter")
-
-    def show(line: str) -> None:
-        if capture is None or terminal is None:
-            print(line, flush=True)
-            return
-        with capture.global_and_fixture_disabled():
-            terminal.write_line(line)
-
-    return show
-
-
 @pytest.fixture(scope="session")
 def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
     """The toolchain with Kf 2.11's CLI and controller built (profile kf2)."""
@@ -116,7 +102,7 @@ def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, s
         pytest.skip(KIND_SKIP_REASON if suite_options.cluster.kind == "kind" else f"Kf 2.11 is installed only on a cluster the suite makes, not on {suite_options.cluster}")
     toolchain: Toolchain = request.getfixturevalue("toolchain")
     tools = kf2_toolchain_for(toolchain)  # skips with the one-line reason when Kf's tree cannot be had
-    show = _show(pytestconfig)
+    show = progress_line(pytestconfig)
     try:
         tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
     except SuiteError as exc:
