@@ -125,6 +125,7 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
     Then the ClusterServiceBroker is not Ready, for the reason "ErrorFetchingCatalog"
     And its Ready message mentions "412"
 
+  @restarts_broker
   Scenario: The broker's certificate is replaced by one from a CA the cluster does not trust
     Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
     And a Secret holding the broker's credentials
