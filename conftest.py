@@ -218,7 +218,7 @@ def service_catalog(profile: Profile, cluster: ClusterAccess, profile_settings: 
 
 
 @pytest.fixture(scope="session")
-def placements(profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[PlacementFor | None]:
+def placements(profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[PlacementFor | None]:
     """Where this run's brokers and moto run so the cluster reaches them (None: this machine's loopback)."""
     provider = profile.placements(cluster, profile_settings)
     if provider is None:
