@@ -108,9 +108,10 @@ def test_async_provision_is_polled_to_success_then_bound_unbound_and_deprovision
     assert wait_for("the provision to finish", state, timeout=10, interval=0.05) == "succeeded"
     bound = call(broker, "PUT", instance + "/service_bindings/b-1", {"service_id": service_id, "plan_id": plan_id})
     assert bound.status_code == 201 and "credentials" in bound.json()
-    assert call(broker, "DELETE", instance + "/service_bindings/b-1").status_code == 200
-    assert call(broker, "DELETE", instance + "/service_bindings/b-1").status_code == 410
-    assert call(broker, "DELETE", instance).status_code == 200
+    query = f"?service_id={service_id}&plan_id={plan_id}"
+    assert call(broker, "DELETE", instance + "/service_bindings/b-1" + query).status_code == 200
+    assert call(broker, "DELETE", instance + "/service_bindings/b-1" + query).status_code == 410
+    assert call(broker, "DELETE", instance + query).status_code == 200
     assert call(broker, "GET", instance + "/last_operation").status_code == 410
 
 
@@ -118,14 +119,14 @@ def test_identical_reprovision_is_200_and_conflicting_one_is_409(broker):
     service = next(s for s in broker.catalog.services if len(s.plans) > 1)
     service_id, plan_id, other_plan = service.id, service.plans[0].id, service.plans[1].id
     instance = f"/v2/service_instances/{uuid.uuid4()}"
-    body = {"service_id": service_id, "plan_id": plan_id}
+    body = {"service_id": service_id, "plan_id": plan_id, "organization_guid": "o", "space_guid": "s"}
     assert call(broker, "PUT", instance, body).status_code == 201
     assert call(broker, "PUT", instance, body).status_code == 200
-    assert call(broker, "PUT", instance, {"service_id": service_id, "plan_id": other_plan}).status_code == 409
+    assert call(broker, "PUT", instance, {**body, "plan_id": other_plan}).status_code == 409
 
 
 def test_unknown_plan_is_a_bad_request(broker):
-    assert call(broker, "PUT", f"/v2/service_instances/{uuid.uuid4()}", {"service_id": "nope", "plan_id": "nope"}).status_code == 400
+    assert call(broker, "PUT", f"/v2/service_instances/{uuid.uuid4()}", {"service_id": "nope", "plan_id": "nope", "organization_guid": "o", "space_guid": "s"}).status_code == 400
 
 
 def test_scripted_failures_and_recovery(broker):
