@@ -13,6 +13,7 @@ from kubernetes import client
 from fixtures.brokers.external import ExternalBroker, ExternalBrokerChoice, parse_external_broker
 from fixtures.commands import Cli
 from fixtures.cluster import ClusterAccess
+from fixtures.cluster.leftovers import keep_namespace, scenario_namespace
 from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.profiles import Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
@@ -294,9 +295,11 @@ def scenario_id() -> str:
 
 def _scenario_namespace(api: client.ApiClient, name: str, keeper: Keeper) -> Iterator[str]:
     core = client.CoreV1Api(api)
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name, labels={"asb-conformance": "scenario"})))
+    core.create_namespace(scenario_namespace(name))
     yield name
-    if not keeper.keeping:
+    if keeper.keeping:
+        keep_namespace(core, name)
+    else:
         core.delete_namespace(name)
 
 

@@ -23,6 +23,7 @@ from fixtures.catalog.registration import (
     wait_until_ready,
 )
 from fixtures.catalog.status import BrokerStatus, parse_kubectl_table
+from fixtures.cluster.leftovers import keep_cluster_broker
 from fixtures.processes import free_port
 from fixtures.waiting import WaitTimeout
 
@@ -36,6 +37,9 @@ def registrations(kube_api: client.ApiClient, suite_options, keeper) -> Iterator
     applied: list[Registration] = []
     yield applied
     if keeper.keeping:
+        for registration in applied:
+            if registration.namespace is None:  # a namespaced one is kept with its namespace
+                keep_cluster_broker(kube_api, registration.name)
         return
     for registration in reversed(applied):
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)

@@ -1,0 +1,105 @@
+"""The sweep removes what a gone run left, and never what a live run still uses."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from fixtures.leftovers import Swept, gone_owners, sweep_temp_dirs
+from fixtures.ownership import KEPT, MARKER_FILE, Owner, folder_owner, mark_folder, mark_folder_kept, with_owner
+from tests.conftest import REPO_ROOT
+
+# A process that makes a temp folder the suite's way, says where, and waits to be told to go.
+MAKER = "from fixtures import processes; print(processes.make_temp_dir('asb-conformance-test-'), flush=True); input()"
+
+
+def _ended_process_owner() -> Owner:
+    child = subprocess.Popen(["sleep", "30"])
+    owner = Owner.of(child.pid)
+    child.kill()
+    child.wait()
+    return owner
+
+
+def test_this_process_is_not_gone_and_an_ended_one_is():
+    assert not Owner.current().is_gone()
+    assert _ended_process_owner().is_gone()
+
+
+def test_a_new_process_with_a_reused_pid_does_not_keep_the_old_owner_alive():
+    me = Owner.current()
+    assert Owner(me.host, me.boot, me.pid, me.start + 1).is_gone()
+
+
+def test_another_machine_is_never_taken_as_gone_and_another_boot_is():
+    dead = _ended_process_owner()
+    assert not Owner(f"not-{socket.gethostname()}", dead.boot, dead.pid, dead.start).is_gone()
+    assert Owner(dead.host, "another-boot", os.getpid(), Owner.current().start).is_gone()
+
+
+def test_a_mark_reads_back_and_anything_else_is_no_owner():
+    me = Owner.current()
+    assert Owner.parse(me.text()) == me
+    for text in ("", KEPT, "a/b/c", "host/boot/pid/start"):
+        assert Owner.parse(text) is None
+
+
+def test_the_sweep_removes_only_folders_of_gone_owners(tmp_path):
+    gone, live, unmarked, kept = (tmp_path / f"asb-conformance-{name}" for name in ("gone", "live", "unmarked", "kept"))
+    for folder in (gone, live, unmarked, kept):
+        folder.mkdir()
+    mark_folder(gone, _ended_process_owner())
+    mark_folder(live)
+    mark_folder(kept, _ended_process_owner())
+    mark_folder_kept(kept)  # --keep-on-failure after the mark
+    other = tmp_path / "someone-else"
+    other.mkdir()
+    mark_folder(other, _ended_process_owner())
+
+    swept = sweep_temp_dirs(tmp_path)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["asb-conformance-kept", "asb-conformance-live", "asb-conformance-unmarked", "someone-else"]
+    assert swept.removed == {"temp folders": ["asb-conformance-gone"]}
+    assert swept.line().startswith("[sweep] removed what earlier runs left behind (their pids ")
+    assert swept.line().endswith(": 1 temp folders")
+    assert not sweep_temp_dirs(tmp_path), "a second sweep finds nothing"
+
+
+def test_a_live_runs_folder_survives_the_sweep_and_goes_once_its_run_is_killed():
+    """Two real processes: the owner keeps running while another sweeps, then is SIGKILLed."""
+    owner = subprocess.Popen([sys.executable, "-c", MAKER], cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout is not None
+        folder = Path(owner.stdout.readline().strip())
+        assert folder_owner(folder) == Owner.of(owner.pid)
+        assert folder.name not in sweep_temp_dirs().removed.get("temp folders", [])
+        assert folder.is_dir(), "the sweep removed a live run's folder"
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=10)
+        swept = sweep_temp_dirs()
+        assert folder.name in swept.removed["temp folders"] and owner.pid in swept.owners
+        assert not folder.exists()
+    finally:
+        owner.kill()
+        owner.wait()
+
+
+def test_gone_owners_picks_marks_of_gone_processes_from_labels():
+    dead, me = _ended_process_owner(), Owner.current()
+    found = gone_owners([("a", dead.text()), ("b", me.text()), ("c", ""), ("d", None), ("e", KEPT)])
+    assert found == [("a", dead)]
+
+
+def test_a_kubernetes_object_is_marked_in_an_annotation_without_changing_the_original():
+    manifest = {"kind": "ClusterServiceBroker", "metadata": {"name": "x"}}
+    owned = with_owner(manifest)
+    assert Owner.parse(owned["metadata"]["annotations"]["asb-conformance/owner"]) == Owner.current()
+    assert "annotations" not in manifest["metadata"]
+
+
+def test_swept_says_nothing_when_nothing_was_removed():
+    assert not Swept()
+    assert MARKER_FILE.startswith(".")  # the mark does not show in a plain ls of the folder
