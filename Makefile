@@ -15,7 +15,7 @@ ETCD_PACKAGE := etcd-server
 ASB_CONFORMANCE_SOURCES ?= $(abspath $(wildcard ../shared/sources))
 export ASB_CONFORMANCE_SOURCES
 
-.PHONY: setup python system toolchain e2e test typecheck e2e-existing bench preflight lock clean setup-kind e2e-kind bench-kind
+.PHONY: setup python system toolchain e2e test typecheck e2e-existing bench preflight lock clean setup-kind e2e-kind bench-kind soak
 
 setup: python system toolchain
 
@@ -82,6 +82,14 @@ e2e-existing: setup-kind
 
 bench-kind: setup-kind
 	$(PY) bench/kind.py
+
+# Steadiness: N full runs of the features, M interrupted ones; reports/soak-<id>/soak.md.
+# Embedded runs each go in their own network namespace (root); kind takes /tmp/asb-kind.lock.
+N ?= 10
+M ?= 10
+PROFILE ?= embedded
+soak: $(if $(filter kind%,$(PROFILE)),setup-kind,setup)
+	$(PY) tools/soak.py --runs $(N) --interrupts $(M) --cluster $(PROFILE) $(SOAK_ARGS) -- $(PYTEST_ARGS)
 
 preflight: python
 	$(PYTEST) features/ --preflight
