@@ -76,3 +76,42 @@ def test_an_interrupted_run_leaves_nothing_in_the_cluster(someone_elses_cluster:
             run.kill()
     assert run.returncode != 0, output[-2000:]
     assert _what_the_suite_left(kubeconfig) == [], output[-2000:]
+
+
+def test_the_next_run_removes_what_a_killed_run_left_and_never_a_live_runs(someone_elses_cluster: ClusterAccess):
+    """A namespace and a ClusterServiceBroker marked by a process that has ended
+    go; the same marked by this (live) process stay, and so do unmarked ones."""
+    from fixtures.cluster.leftovers import scenario_namespace, sweep_cluster
+    from fixtures.ownership import OWNER_KEY, Owner
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    gone = Owner(Owner.current().host, Owner.current().boot, ended.pid, 1)  # no process has that pid and start now
+    with api_client(someone_elses_cluster.kubeconfig) as api:
+        core, custom = client.CoreV1Api(api), client.CustomObjectsApi(api)
+        made = []
+        for suffix, mark in (("gone", gone.text()), ("live", Owner.current().text()), ("unmarked", None)):
+            body = scenario_namespace(f"asb-sweep-{suffix}")
+            body.metadata.annotations = {OWNER_KEY: mark} if mark else None
+            core.create_namespace(body)
+            broker = {"apiVersion": names.API_VERSION, "kind": "ClusterServiceBroker", "spec": {"url": "http://127.0.0.1:1"},
+                      "metadata": {"name": f"asb-sweep-{suffix}", **({"annotations": {OWNER_KEY: mark}} if mark else {})}}
+            custom.create_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_BROKERS, broker)
+            made.append(f"asb-sweep-{suffix}")
+        try:
+            swept = sweep_cluster(api)
+            assert swept.removed == {"namespaces": ["asb-sweep-gone"], "ClusterServiceBrokers": ["asb-sweep-gone"]}
+            assert swept.owners == {ended.pid}
+            terminating = {ns.metadata.name for ns in core.list_namespace().items if ns.metadata.deletion_timestamp is not None}
+            assert "asb-sweep-gone" in terminating and not {"asb-sweep-live", "asb-sweep-unmarked"} & terminating
+            brokers = {b["metadata"]["name"]: b["metadata"].get("deletionTimestamp") for b in custom.list_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_BROKERS)["items"]}
+            assert "asb-sweep-gone" not in brokers or brokers["asb-sweep-gone"] is not None, "gone, or being deleted"
+            assert brokers["asb-sweep-live"] is None and brokers["asb-sweep-unmarked"] is None
+            assert not sweep_cluster(api), "a second sweep finds nothing"
+        finally:
+            for name in made:
+                for delete in (lambda n: core.delete_namespace(n), lambda n: custom.delete_cluster_custom_object(names.GROUP, names.VERSION, names.CLUSTER_SERVICE_BROKERS, n)):
+                    try:
+                        delete(name)
+                    except client.ApiException:
+                        pass
