@@ -103,3 +103,35 @@ def test_a_kubernetes_object_is_marked_in_an_annotation_without_changing_the_ori
 def test_swept_says_nothing_when_nothing_was_removed():
     assert not Swept()
     assert MARKER_FILE.startswith(".")  # the mark does not show in a plain ls of the folder
+
+
+def test_a_kind_cluster_is_claimed_until_deleted_or_kept(tmp_path):
+    from fixtures.kind.leftovers import ClusterOwners
+
+    owners = ClusterOwners(tmp_path)
+    owners.claim("asb-abc123")
+    assert Owner.parse(owners.marks()["asb-abc123"]) == Owner.current()
+    assert gone_owners(owners.marks().items()) == [], "a live run's cluster is not a leftover"
+    owners.release("asb-abc123")
+    assert owners.marks() == {}
+
+
+def test_a_dockerd_the_suite_started_is_an_orphan_only_once_its_run_is_gone_and_it_still_runs(tmp_path):
+    from fixtures.kind.docker import DaemonRecord
+
+    daemon = subprocess.Popen(["sleep", "30"])  # stands in for dockerd: a process that outlives its run
+    try:
+        DaemonRecord.write(tmp_path, daemon.pid)
+        record = DaemonRecord.read(tmp_path)
+        assert record is not None and record.orphaned() is None, "this run is alive: its daemon is no orphan"
+        dead = _ended_process_owner()
+        orphan = DaemonRecord(record.pid, record.start, dead.text())
+        assert orphan.orphaned() == dead
+        daemon.kill()
+        daemon.wait()
+        assert orphan.orphaned() is None, "a daemon that has stopped is nothing to take over"
+    finally:
+        daemon.kill()
+        daemon.wait()
+    DaemonRecord.remove(tmp_path)
+    assert DaemonRecord.read(tmp_path) is None
