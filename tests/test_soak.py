@@ -31,6 +31,8 @@ LEAVER = """
 import subprocess, sys
 from fixtures import processes
 folder = processes.make_temp_dir('asb-conformance-soaktest-')
+processes._reaper._process.kill()  # its reaper gone too: the folder stays for the count
+processes._reaper._process.wait()
 listener = subprocess.Popen([sys.executable, '-c', "import signal,socket; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); print(s.getsockname()[1], flush=True); signal.pause()"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, start_new_session=True)
 print(folder, listener.stdout.readline().strip(), listener.pid, flush=True)

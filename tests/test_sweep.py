@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 from fixtures.leftovers import Swept, gone_owners, sweep_temp_dirs
-from fixtures.ownership import KEPT, MARKER_FILE, Owner, folder_owner, mark_folder, mark_folder_kept, with_owner
+from fixtures.ownership import KEPT, MARKER_FILE, Owner, folder_owner, mark_folder, mark_folder_kept, process_start_ticks, with_owner
+from fixtures.waiting import Observation, wait_for
 from tests.conftest import REPO_ROOT
 
-# A process that makes a temp folder the suite's way, says where, and waits to be told to go.
-MAKER = "from fixtures import processes; print(processes.make_temp_dir('asb-conformance-test-'), flush=True); input()"
+# A process that makes a temp folder the suite's way, says where and its reaper's pid, and waits.
+MAKER = "from fixtures import processes; f = processes.make_temp_dir('asb-conformance-test-'); print(f, processes._reaper.pid, flush=True); input()"
 
 
 def _ended_process_owner() -> Owner:
@@ -47,6 +48,19 @@ def test_a_mark_reads_back_and_anything_else_is_no_owner():
         assert Owner.parse(text) is None
 
 
+def test_the_reaper_removes_only_folders_still_marked_with_its_run(tmp_path):
+    from fixtures.reaper import reap
+
+    mine, kept, other = (tmp_path / name for name in ("mine", "kept", "other"))
+    for folder in (mine, kept, other):
+        folder.mkdir()
+        mark_folder(folder)
+    mark_folder_kept(kept)
+    mark_folder(other, _ended_process_owner())
+    assert reap(Owner.current(), [mine, kept, other, tmp_path / "absent"]) == [mine]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "other"]
+
+
 def test_the_sweep_removes_only_folders_of_gone_owners(tmp_path):
     gone, live, unmarked, kept = (tmp_path / f"asb-conformance-{name}" for name in ("gone", "live", "unmarked", "kept"))
     for folder in (gone, live, unmarked, kept):
@@ -68,17 +82,40 @@ def test_the_sweep_removes_only_folders_of_gone_owners(tmp_path):
     assert not sweep_temp_dirs(tmp_path), "a second sweep finds nothing"
 
 
-def test_a_live_runs_folder_survives_the_sweep_and_goes_once_its_run_is_killed():
-    """Two real processes: the owner keeps running while another sweeps, then is SIGKILLed."""
+def _maker() -> tuple[subprocess.Popen, Path, int]:
     owner = subprocess.Popen([sys.executable, "-c", MAKER], cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert owner.stdout is not None
+    folder, reaper = owner.stdout.readline().split()
+    return owner, Path(folder), int(reaper)
+
+
+def test_a_killed_runs_reaper_removes_its_folder_at_once():
+    owner, folder, reaper = _maker()
     try:
-        assert owner.stdout is not None
-        folder = Path(owner.stdout.readline().strip())
-        assert folder_owner(folder) == Owner.of(owner.pid)
-        assert folder.name not in sweep_temp_dirs().removed.get("temp folders", [])
-        assert folder.is_dir(), "the sweep removed a live run's folder"
+        assert folder_owner(folder) == Owner.of(owner.pid) and Owner.of(reaper)
         owner.send_signal(signal.SIGKILL)
         owner.wait(timeout=10)
+
+        def reaped() -> Observation[None]:
+            return Observation(not folder.exists() and process_start_ticks(reaper) is None, None, f"folder exists: {folder.exists()}, reaper alive: {process_start_ticks(reaper) is not None}")
+
+        wait_for("the reaper to remove the killed run's folder and end", reaped, timeout=20)
+    finally:
+        owner.kill()
+        owner.wait()
+
+
+def test_a_live_runs_folder_survives_the_sweep_and_goes_once_its_run_and_reaper_are_killed():
+    """Two real processes: the owner keeps running while another sweeps; then it
+    and its reaper are SIGKILLed (what the reaper cannot cover, the sweep does)."""
+    owner, folder, reaper = _maker()
+    try:
+        assert folder.name not in sweep_temp_dirs().removed.get("temp folders", [])
+        assert folder.is_dir(), "the sweep removed a live run's folder"
+        os.kill(reaper, signal.SIGKILL)
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=10)
+        assert folder.is_dir()
         swept = sweep_temp_dirs()
         assert folder.name in swept.removed["temp folders"] and owner.pid in swept.owners
         assert not folder.exists()
