@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from fixtures.ownership import folder_owner
 from fixtures.waiting import Observation, wait_for
 from tests.conftest import REPO_ROOT
 
@@ -41,8 +42,9 @@ def _temp_dirs() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("asb-conformance-*"))
 
 
-def test_ctrl_c_in_the_middle_of_a_run_stops_every_process_and_removes_temp_dirs(tmp_path):
-    before = _temp_dirs()
+def _interrupt_once_catalog_runs(tmp_path: Path, signum: int) -> set[int]:
+    """Start the features, send `signum` once Service Catalog's controller is up
+    (the most there is to clean), wait for pytest to end; every process it had."""
     reports = tmp_path / "reports"
     suite = subprocess.Popen(
         [sys.executable, "-m", "pytest", "features/", "-p", "no:cacheprovider", f"--reports-dir={reports}"],
@@ -51,20 +53,40 @@ def test_ctrl_c_in_the_middle_of_a_run_stops_every_process_and_removes_temp_dirs
         stderr=subprocess.DEVNULL,
     )
     try:
-        # Interrupt once Service Catalog's controller is up: the most there is to clean.
         def controller_started() -> Observation[set[int]]:
             children = _children(suite.pid)
             logs = list(reports.glob("*/logs/service-catalog-controller-manager.log"))
             return Observation(bool(logs) and len(children) >= 4, children, f"{len(children)} child processes, controller log: {bool(logs)}")
 
-        started = wait_for("the run to start Service Catalog", controller_started, timeout=180, interval=0.2)
-        suite.send_signal(signal.SIGINT)
+        started = wait_for("the run to start Service Catalog", controller_started, timeout=180, interval=0.2) | {suite.pid}
+        suite.send_signal(signum)
         suite.wait(timeout=60)
     finally:
         if suite.poll() is None:
             suite.kill()
-    assert not [pid for pid in started if _alive(pid)], "processes outlived the interrupted run"
-    assert _temp_dirs() <= before, f"temp dirs left: {sorted(_temp_dirs() - before)}"
+    return started
+
+
+def _all_gone(started: set[int]) -> None:
+    """The run's processes end with it (its reaper a moment later, once it has
+    removed the run's folders): polled with a deadline. Its folders are those
+    marked with one of its processes (other runs on the machine make their own)."""
+    def look() -> Observation[None]:
+        alive = [pid for pid in started if _alive(pid)]
+        left = sorted(d for d in _temp_dirs() if (owner := folder_owner(d)) is not None and owner.pid in started)
+        return Observation(not alive and not left, None, f"alive: {alive}, temp dirs left: {left}")
+
+    wait_for("every process and temp dir of the interrupted run to be gone", look, timeout=15, interval=0.2)
+
+
+def test_ctrl_c_in_the_middle_of_a_run_stops_every_process_and_removes_temp_dirs(tmp_path):
+    _all_gone(_interrupt_once_catalog_runs(tmp_path, signal.SIGINT))
+
+
+def test_sigkill_of_pytest_leaves_no_process_and_no_temp_dir(tmp_path):
+    """pytest cannot clean up after SIGKILL: its processes die with it (parent-death
+    signal) and its reaper removes its folders."""
+    _all_gone(_interrupt_once_catalog_runs(tmp_path, signal.SIGKILL))
 
 
 def test_keep_on_failure_keeps_the_failed_scenario_reachable_and_says_how(tmp_path):
