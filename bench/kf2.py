@@ -24,7 +24,7 @@ from fixtures.cluster.embedded import EmbeddedCluster  # noqa: E402
 from fixtures.errors import SuiteError  # noqa: E402
 from fixtures.kf2 import brokers  # noqa: E402
 from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of  # noqa: E402
-from fixtures.kf2.controller import Kf2Controller  # noqa: E402
+from fixtures.kf2.controller import Kf2ControllerProcess  # noqa: E402
 from fixtures.kube import api_client  # noqa: E402
 from fixtures.toolchain import Toolchain  # noqa: E402
 from fixtures.toolchain.sources import sources_dir_from  # noqa: E402
@@ -50,12 +50,12 @@ def main() -> int:
         with EmbeddedCluster(toolchain, logs) as access, api_client(access.kubeconfig) as api:
             starts: list[float] = []
             for _ in range(args.runs + 1):  # the first start also applies Kf's objects: not counted (warm figure)
-                with Kf2Controller(access, toolchain, logs) as controller:
+                with Kf2ControllerProcess(access, toolchain, logs) as controller:
                     assert controller.ready_seconds is not None
                     starts.append(controller.ready_seconds)
             kf = Kf2Cli(toolchain.path("kf2"), access.kubeconfig, logs / "commands.log", logs)
             listings: list[float] = []
-            with Kf2Controller(access, toolchain, logs), MockBroker(catalog, logs, auth=BasicAuth.generate()) as broker:
+            with Kf2ControllerProcess(access, toolchain, logs), MockBroker(catalog, logs, auth=BasicAuth.generate()) as broker:
                 assert isinstance(broker.auth, BasicAuth)
                 expected = sorted(s.name for s in catalog.services)
                 for run in range(args.runs):

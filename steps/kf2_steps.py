@@ -24,9 +24,11 @@ from fixtures.kf2 import brokers
 from fixtures.kf2.brokers import KfBroker, KfBrokerStatus
 from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of
 from fixtures.kf2.controller import Kf2Controller
-from fixtures.kf2.generation import KIND_SKIP_REASON, PAGE_PROMISE_DRIFT, aws_broker_skip_reason, kf2_toolchain_for, record_versions
+from fixtures.kf2.generation import PAGE_PROMISE_DRIFT, aws_broker_skip_reason, kf2_toolchain_for, record_versions
+from fixtures.kf2.pod import Kf2Unavailable
 from fixtures.options import SuiteOptions, parse_seconds
-from fixtures.processes import free_port, tail
+from fixtures.profiles import Profile, ProfileSettings
+from fixtures.processes import free_port
 from fixtures.toolchain import Toolchain
 from fixtures.terminal import progress_line
 
@@ -92,14 +94,14 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, exception: BaseExcepti
             dumps.append(f"# {broker}: could not be read: {exc.status} {exc.reason}\n")
     run.write_text(f"{folder}/kf2-brokers.yaml", "\n".join(dumps) or "# no kf.dev broker registered by this scenario\n")
     controller: Kf2Controller = request.getfixturevalue("kf2_controller")
-    run.write_text(f"{folder}/kf2-controller.tail.log", tail(controller.log_path, 80) + "\n")
+    run.write_text(f"{folder}/kf2-controller.tail.log", controller.log_tail(80) + "\n")
 
 
 @pytest.fixture(scope="session")
-def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, suite_options: SuiteOptions, run_folder: RunFolder) -> Toolchain:
+def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, profile: Profile, run_folder: RunFolder) -> Toolchain:
     """The toolchain with Kf 2.11's CLI and controller built (profile kf2)."""
-    if suite_options.cluster.kind != "embedded":  # decided before the run's toolchain or cluster is made
-        pytest.skip(KIND_SKIP_REASON if suite_options.cluster.kind == "kind" else f"Kf 2.11 is installed only on a cluster the suite makes, not on {suite_options.cluster}")
+    if reason := profile.kf2_unavailable():  # decided before the run's toolchain or cluster is made
+        pytest.skip(reason)
     toolchain: Toolchain = request.getfixturevalue("toolchain")
     tools = kf2_toolchain_for(toolchain)  # skips with the one-line reason when Kf's tree cannot be had
     show = progress_line(pytestconfig)
@@ -112,12 +114,15 @@ def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, s
 
 
 @pytest.fixture(scope="session")
-def kf2_controller(kf2_toolchain: Toolchain, cluster: ClusterAccess, run_folder: RunFolder, suite_options: SuiteOptions) -> Iterator[Kf2Controller]:
+def kf2_controller(kf2_toolchain: Toolchain, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[Kf2Controller]:
+    """The profile decides where it runs: a local process (embedded), a pod (kind), the cluster's own (existing)."""
     # kf2_toolchain first: on a profile Kf 2.11 cannot run on, the skip comes before any cluster is made.
     try:
-        with Kf2Controller(cluster, kf2_toolchain, run_folder.logs, suite_options.start_timeout) as controller:
-            run_folder.write_text("kf2-controller-ready-seconds.txt", f"{controller.ready_seconds:.2f}\n")
+        with profile.kf2_controller(cluster, profile_settings, kf2_toolchain) as controller:
+            run_folder.write_text("kf2-controller-ready-seconds.txt", f"{controller.ready_seconds:.2f} ({controller.where})\n")
             yield controller
+    except Kf2Unavailable as exc:
+        pytest.skip(str(exc))
     except SuiteError as exc:
         pytest.exit(f"error: {exc}", returncode=3)
 
