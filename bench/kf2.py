@@ -1,11 +1,14 @@
-"""Kf 2.11 figures (issue #12), medians over runs, on the embedded cluster:
+"""Kf 2.11 figures (issue #12), medians over runs, on the embedded cluster
+(the controller a process) or a kind cluster (the controller a pod; hold the
+machine's kind lock: `flock /tmp/asb-kind.lock ...`):
 
-- Kf 2.11's controller: process start -> ready (informers synced, health port
-  answering), warm (objects already applied; target <= 5 s)
+- Kf 2.11's controller: start -> ready (informers synced; for the process also
+  its health port answering; for the pod, from the Deployment's creation),
+  warm (objects applied and the image loaded already; target <= 5 s)
 - `kf create-service-broker` to the 27-service mock broker -> `kf marketplace`
   listing all 27 of its services (target <= 15 s)
 
-Usage: .venv/bin/python bench/kf2.py [--runs N] [--sources DIR]
+Usage: .venv/bin/python bench/kf2.py [--runs N] [--sources DIR] [--cluster embedded|kind]
 """
 from __future__ import annotations
 
@@ -14,18 +17,19 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fixtures.brokers.mock import BasicAuth, MockBroker  # noqa: E402
 from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.cluster.embedded import EmbeddedCluster  # noqa: E402
 from fixtures.errors import SuiteError  # noqa: E402
 from fixtures.kf2 import brokers  # noqa: E402
 from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of  # noqa: E402
-from fixtures.kf2.controller import Kf2ControllerProcess  # noqa: E402
 from fixtures.kube import api_client  # noqa: E402
+from fixtures.options import parse_cluster  # noqa: E402
+from fixtures.profiles import ProfileSettings, profile_for  # noqa: E402
 from fixtures.toolchain import Toolchain  # noqa: E402
 from fixtures.toolchain.sources import sources_dir_from  # noqa: E402
 from fixtures.waiting import Observation, wait_for  # noqa: E402
@@ -37,9 +41,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sources", default=None, help="a folder holding kf-v2.11.32/ (env ASB_CONFORMANCE_SOURCES)")
+    parser.add_argument("--cluster", default="embedded", choices=("embedded", "kind"), help="where: the controller a process (embedded) or a pod (kind)")
     args = parser.parse_args()
+    profile = profile_for(parse_cluster(args.cluster))  # the suite's own composition: the profile decides process or pod
     try:
-        toolchain = Toolchain(profiles=("default", "kf2"), sources_dir=sources_dir_from(args.sources))
+        toolchain = Toolchain(profiles=(*profile.toolchain_profiles, "kf2"), sources_dir=sources_dir_from(args.sources))
         toolchain.ensure()
     except SuiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -47,30 +53,36 @@ def main() -> int:
     catalog = builtin_catalog("aws-full")
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-kf2-") as tmp:
         logs = Path(tmp)
-        with EmbeddedCluster(toolchain, logs) as access, api_client(access.kubeconfig) as api:
+        settings = ProfileSettings(toolchain, logs, start_timeout=600)
+        with profile.cluster(settings) as access, api_client(access.kubeconfig) as api:
             starts: list[float] = []
-            for _ in range(args.runs + 1):  # the first start also applies Kf's objects: not counted (warm figure)
-                with Kf2ControllerProcess(access, toolchain, logs) as controller:
+            for _ in range(args.runs + 1):  # the first start also applies Kf's objects (and loads the image): not counted (warm figure)
+                with profile.kf2_controller(access, settings, toolchain) as controller:
                     assert controller.ready_seconds is not None
                     starts.append(controller.ready_seconds)
+            where = controller.where
             kf = Kf2Cli(toolchain.path("kf2"), access.kubeconfig, logs / "commands.log", logs)
             listings: list[float] = []
-            with Kf2ControllerProcess(access, toolchain, logs), MockBroker(catalog, logs, auth=BasicAuth.generate()) as broker:
-                assert isinstance(broker.auth, BasicAuth)
-                expected = sorted(s.name for s in catalog.services)
-                for run in range(args.runs):
-                    name = f"bench-{run}"
-                    started = time.monotonic()
-                    result = kf.create_service_broker(name, broker.auth.username, broker.auth.password, broker.url)
-                    assert result.returncode == 0, result.stdout + result.stderr
+            placements = profile.placements(access, settings)
+            with placements or nullcontext() as placement_for:
+                placement = placement_for("default") if placement_for is not None else None
+                with profile.kf2_controller(access, settings, toolchain), MockBroker(catalog, logs, auth=BasicAuth.generate(), placement=placement) as broker:
+                    assert isinstance(broker.auth, BasicAuth)
+                    expected = sorted(s.name for s in catalog.services)
+                    for run in range(args.runs):
+                        name = f"bench-{run}"
+                        started = time.monotonic()
+                        result = kf.create_service_broker(name, broker.auth.username, broker.auth.password, broker.url)
+                        assert result.returncode == 0, result.stdout + result.stderr
 
-                    def observe() -> Observation[None]:
-                        listed = services_of(parse_kf2_table(kf.marketplace("default")), name)
-                        return Observation(listed == expected, None, f"{len(listed)} of {len(expected)} services listed")
+                        def observe() -> Observation[None]:
+                            listed = services_of(parse_kf2_table(kf.marketplace("default")), name)
+                            return Observation(listed == expected, None, f"{len(listed)} of {len(expected)} services listed")
 
-                    wait_for(f"kf marketplace to list the 27 services of {name}", observe, LISTING_DEADLINE, interval=0.2)
-                    listings.append(time.monotonic() - started)
-                    brokers.remove(api, brokers.KfBroker(name), 60)
+                        wait_for(f"kf marketplace to list the 27 services of {name}", observe, LISTING_DEADLINE, interval=0.2)
+                        listings.append(time.monotonic() - started)
+                        brokers.remove(api, brokers.KfBroker(name), 60)
+    print(f"--cluster={args.cluster}: Kf 2.11's controller {where}")
     print(f"Kf 2.11 controller start -> ready (warm), median of {args.runs}: {statistics.median(starts[1:]):.2f} s "
           f"(runs: {', '.join(f'{s:.2f}' for s in starts[1:])}; first start with the objects applied: {starts[0]:.2f} s; target <= 5 s)")
     print(f"kf create-service-broker -> kf marketplace lists the 27 services, median of {args.runs}: {statistics.median(listings):.2f} s "

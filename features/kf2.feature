@@ -5,9 +5,10 @@ Feature: Today's Kf (2.11): the page's promise, and the registration that works 
   with `kf create-service-broker NAME USERNAME PASSWORD URL [--space-scoped]`
   (basic auth only), whose catalog Kf's controller fetches into the broker's
   status.services. The real Kf 2.11 CLI and controller, built from the v2.11.32
-  tree, run the page as written, then the registration that works on Kf 2.11.
+  tree (the controller a local process beside the embedded cluster, a pod on
+  kind), run the page as written, then the registration that works on Kf 2.11.
   Kf 2.11 brokers have no caBundle (the controller trusts its system roots), so
-  the mock broker is reached over plain HTTP on loopback.
+  the mock broker is reached over plain HTTP, where the controller reaches it.
 
   Background:
     Given a Kubernetes cluster with Kf 2.11's controller running
