@@ -20,3 +20,14 @@ def test_a_failed_scenario_makes_its_step_fail_with_its_message():
     results = [ScenarioResult("verify", "ready", "failed", "not Ready: ErrorFetchingCatalog")]
     row = _row(results, "8")
     assert row["verdict"] == "fails" and "ErrorFetchingCatalog" in row["how"]
+
+
+def test_kf2_step_1_says_how_the_profile_ran_the_controller():
+    from fixtures.profiles import EmbeddedProfile, KindProfile
+
+    results = [ScenarioResult("kf2", "test_kf_create_service_broker_registers", "passed")]
+    for profile in (EmbeddedProfile, KindProfile):
+        rows = drift_rows(results, profile.kf2_controller_runs)
+        step1 = next(r for r in rows if r["kf"] != rows[0]["kf"] and r["step"] == "1")
+        assert step1["verdict"] == "translated" and profile.kf2_controller_runs in step1["how"]
+    assert "pod" in KindProfile.kf2_controller_runs and "process" in EmbeddedProfile.kf2_controller_runs
