@@ -37,6 +37,7 @@ pytest_plugins = [
     "steps.method1_steps",
     "steps.chart_steps",
     "fixtures.diagnostics.pytest_plugin",  # failure bundles, evidence, drift, keep-on-failure, preflight
+    "fixtures.diagnostics.readable_reports",  # scenario names in report.html and JUnit, components, reports/index.html, --allure
     "fixtures.collection",  # `pytest features/NAME.feature` runs that file
 ]
 
