@@ -15,7 +15,7 @@ ETCD_PACKAGE := etcd-server
 ASB_CONFORMANCE_SOURCES ?= $(abspath $(wildcard ../shared/sources))
 export ASB_CONFORMANCE_SOURCES
 
-.PHONY: setup python system toolchain e2e test typecheck e2e-existing bench preflight lock clean setup-kind e2e-kind bench-kind soak
+.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck e2e-existing bench preflight lock clean setup-kind e2e-kind bench-kind soak
 
 setup: python system toolchain
 
@@ -26,8 +26,10 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
+system: system-etcd system-chromium
+
 # etcd comes from Debian (3.4, the series Kubernetes 1.21 was tested with).
-system:
+system-etcd:
 	@command -v etcd >/dev/null && exit 0; \
 	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
 	  echo "error: etcd is missing: install Debian's $(ETCD_PACKAGE) (sudo apt-get install $(ETCD_PACKAGE)) or put an etcd 3.4 in ASB_CONFORMANCE_BIN_DIR"; exit 2; \
@@ -35,6 +37,17 @@ system:
 	echo "[setup] installing $(ETCD_PACKAGE) from Debian"; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(ETCD_PACKAGE) >/dev/null
 
+# Debian's Chromium opens the report pages in tests/test_report_pages.py (as a
+# reader would); without it that test is skipped, saying so.
+CHROMIUM_PACKAGE := chromium
+system-chromium:
+	@command -v chromium >/dev/null && exit 0; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	  echo "[setup] chromium is missing: the report pages' browser test will be skipped (sudo apt-get install $(CHROMIUM_PACKAGE))"; exit 0; \
+	fi; \
+	echo "[setup] installing $(CHROMIUM_PACKAGE) from Debian (the report pages' browser test)"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CHROMIUM_PACKAGE) >/dev/null \
+	  || echo "[setup] $(CHROMIUM_PACKAGE) could not be installed (above): the report pages' browser test will be skipped"
 
 # Kf 2.11 is built from its tree (or a clone of its tag); where neither can be had
 # the set-up says so and goes on: its scenarios are then skipped with that reason.

@@ -4,9 +4,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from fixtures.redaction import CANARY_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,3 +29,41 @@ def run_suite(*args: str, reports: Path, env: dict[str, str] | None = None, time
 @pytest.fixture
 def reports(tmp_path: Path) -> Path:
     return tmp_path / "reports"
+
+
+# Set by the run below: every secret the suite makes starts with it (fixtures/redaction.py).
+CANARY = "CANARYzz9q"
+FORCED_FAILURE_SELECTION = "forced or (credentials_in_a_secret and basic) or table_is_missing or prerequisites_stack"
+
+
+@dataclass
+class SuiteRun:
+    result: subprocess.CompletedProcess[str]
+    reports: Path  # the reports folder
+    run: Path  # this run's folder in it
+
+
+def run_folders(reports: Path) -> set[Path]:
+    return {p for p in reports.iterdir() if p.is_dir() and not p.is_symlink()} if reports.is_dir() else set()
+
+
+def run_with_canary(reports: Path, *args: str, timeout: float = 900) -> SuiteRun:
+    """A real run (embedded cluster), every secret it makes carrying the canary."""
+    before = run_folders(reports)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider", f"--reports-dir={reports}", "--ready-timeout=10"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, CANARY_ENV: CANARY, "ASB_CONFORMANCE_FORCE_FAILURE": "1"},
+    )
+    made = run_folders(reports) - before
+    assert len(made) == 1, f"expected one new run folder in {reports}, found {sorted(made)}: {result.stdout[-3000:]}"
+    return SuiteRun(result, reports, made.pop())
+
+
+@pytest.fixture(scope="session")
+def forced_failure_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """One real run shared by the failure-bundle and report-page tests: a
+    deliberately failing scenario (tests/forced_failure) beside passing and
+    skipped ones, every secret carrying the canary."""
+    reports = tmp_path_factory.mktemp("forced-failure") / "reports"
+    return run_with_canary(reports, "tests/forced_failure", "features/test_features.py", "-k", FORCED_FAILURE_SELECTION)

@@ -2,15 +2,10 @@
 report format points at it, and no canary secret reaches any file of the run."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from fixtures.brokers.mock import BasicAuth, BearerAuth
 from fixtures.redaction import CANARY_ENV
-from tests.conftest import REPO_ROOT
+from tests.conftest import CANARY, SuiteRun
 
-CANARY = "CANARYzz9q"
 BUNDLE_PARTS = {
     "failure.txt", "README.md", "broker-http-exchanges.json", "broker.log", "events-default.txt", "events-catalog.txt",
     "kube-apiserver.tail.log", "service-catalog-controller-manager.tail.log", "service-catalog-webhook.tail.log", "commands.tail.log",
@@ -23,18 +18,10 @@ def test_generated_secrets_carry_the_canary(monkeypatch):
     assert BearerAuth.generate().token.startswith(CANARY)
 
 
-def test_a_forced_failure_leaves_a_full_bundle_and_no_secret_anywhere(tmp_path):
-    reports = tmp_path / "reports"
-    selection = "forced or (credentials_in_a_secret and basic) or table_is_missing or prerequisites_stack"
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/forced_failure", "features/test_features.py", "-p", "no:cacheprovider",
-         f"--reports-dir={reports}", "--ready-timeout=10", "-k", selection],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
-        env={**os.environ, CANARY_ENV: CANARY, "ASB_CONFORMANCE_FORCE_FAILURE": "1"},
-    )
+def test_a_forced_failure_leaves_a_full_bundle_and_no_secret_anywhere(forced_failure_run: SuiteRun):
+    result, run = forced_failure_run.result, forced_failure_run.run
     assert result.returncode == 1, result.stdout[-3000:]
     assert "1 failed, 3 passed" in result.stdout, result.stdout[-3000:]
-    [run] = [p for p in reports.iterdir() if p.is_dir() and not p.is_symlink()]
     [bundle] = list((run / "failures").iterdir())
     parts = {p.name for p in bundle.iterdir()}
     assert BUNDLE_PARTS <= parts, sorted(BUNDLE_PARTS - parts)
@@ -47,6 +34,10 @@ def test_a_forced_failure_leaves_a_full_bundle_and_no_secret_anywhere(tmp_path):
     assert relative in (run / "junit.xml").read_text()
     assert relative in (run / "report.html").read_text()
     assert str(bundle) in (run / "cucumber.json").read_text()
-    leaks = [str(p.relative_to(run)) for p in run.rglob("*") if p.is_file() and CANARY in p.read_text(errors="replace")]
+    # The pages a person reads are checked too: the run's page, its scenario records, the index of runs.
+    written = [p for p in forced_failure_run.reports.rglob("*") if p.is_file()]
+    pages = {run / "evidence.html", run / "evidence.json", forced_failure_run.reports / "index.html"}
+    assert pages <= set(written) and any(p.parent.name == "scenarios" for p in written), sorted(map(str, written))
+    leaks = [str(p.relative_to(forced_failure_run.reports)) for p in written if CANARY in p.read_text(errors="replace")]
     assert not leaks, f"the canary secret is in {leaks}"
     assert CANARY not in result.stdout + result.stderr
