@@ -4,9 +4,10 @@ scenarios, then a passing run) opened in Debian's headless Chromium. Checked:
 the verdict line, the page's 13 step verdicts (one opened), every scenario's
 name and status as JUnit records them, the failing scenario first with its
 sentence and a bundle link that opens its failure.txt, the charts drawn, no
-request to any other origin, no canary secret."""
+request to any other origin, no canary secret; and --allure's results."""
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def passing_run(forced_failure_run: SuiteRun) -> SuiteRun:
     """A second real run into the same reports folder: a passing one, so the index has a trend."""
-    return run_with_canary(forced_failure_run.reports, "features/", "-k", PASSING_SELECTION, timeout=600)
+    return run_with_canary(forced_failure_run.reports, "features/", "-k", PASSING_SELECTION, "--allure", timeout=600)
 
 
 def junit_outcomes(run: Path) -> dict[str, str]:
@@ -121,3 +122,10 @@ def test_a_passing_runs_page_and_the_index_of_runs(forced_failure_run: SuiteRun,
     assert index.evaluate("document.querySelector('#verdict').innerText").startswith("FAILED")
     written = [p for p in passing_run.reports.rglob("*") if p.is_file()]
     assert not [p for p in written if CANARY in p.read_text(errors="replace")]
+
+
+def test_allure_results_are_written_when_asked(passing_run: SuiteRun):
+    results = [json.loads(p.read_text()) for p in (passing_run.run / "allure-results").glob("*-result.json")]
+    expected = {title.split(": ", 1)[1]: outcome for title, outcome in junit_outcomes(passing_run.run).items()}
+    assert {r["name"]: r["status"] for r in results} == expected, results
+    assert all(r["steps"] and all(step["status"] == "passed" for step in r["steps"]) for r in results), results
