@@ -10,6 +10,7 @@ from typing import Iterator
 import pytest
 from kubernetes import client
 
+from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE
 from fixtures.brokers.external import ExternalBroker, ExternalBrokerChoice, parse_external_broker
 from fixtures.commands import Cli
 from fixtures.cluster import ClusterAccess
@@ -36,6 +37,7 @@ pytest_plugins = [
     "steps.aws_steps",
     "steps.method1_steps",
     "steps.chart_steps",
+    "steps.journey_steps",
     "fixtures.diagnostics.pytest_plugin",  # failure bundles, evidence, drift, keep-on-failure, preflight
     "fixtures.diagnostics.readable_reports",  # scenario names in report.html and JUnit, components, reports/index.html, --allure
     "fixtures.collection",  # `pytest features/NAME.feature` runs that file
@@ -125,6 +127,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"restarts the broker at the same address; on --cluster={options.cluster} brokers run as pods, and a restarted pod is a new "
                 "address that the cluster's DNS keeps answering with the old one for its cache time, so one relist cannot show the new certificate"
             )))
+        if item.get_closest_marker("aws_broker_binary"):
+            item.add_marker(pytest.mark.skip(reason=AWS_BROKER_UNAVAILABLE))
         if options.external_broker is not None and item.get_closest_marker("any_broker") is None and _is_scenario(item):
             item.add_marker(pytest.mark.skip(reason=f"needs the suite's own mock broker (scripted faults or catalogs); --broker-url={options.external_broker.url} qualifies a broker as it is"))
 
@@ -271,14 +275,16 @@ def helm(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) ->
 
 
 @pytest.fixture(scope="session")
-def marketplace_reader(
-    suite_options: SuiteOptions, svcat: Cli, cluster: ClusterAccess, toolchain: Toolchain, kube_api: client.ApiClient, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory
-) -> MarketplaceReader:
+def kf(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """The first-generation Kf CLI (v0.2.0). It keeps its target in ~/.kf: a HOME of its own."""
+    return Cli("kf", toolchain.path("kf"), cluster.kubeconfig, run_folder.logs / "commands.log", env={"HOME": str(tmp_path_factory.mktemp("kf-home"))})
+
+
+@pytest.fixture(scope="session")
+def marketplace_reader(suite_options: SuiteOptions, svcat: Cli, kf: Cli, kube_api: client.ApiClient, run_folder: RunFolder) -> MarketplaceReader:
     """What lists the marketplace for the developer-facing checks; named in the report."""
     reader: MarketplaceReader
     if suite_options.marketplace_reader == "kf":
-        # kf keeps its target in ~/.kf: give it a HOME of its own.
-        kf = Cli("kf", toolchain.path("kf"), cluster.kubeconfig, run_folder.logs / "commands.log", env={"HOME": str(tmp_path_factory.mktemp("kf-home"))})
         reader = KfReader(kf)
     elif suite_options.marketplace_reader == "svcat":
         reader = SvcatReader(svcat)

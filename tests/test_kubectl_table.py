@@ -29,3 +29,14 @@ def test_a_failure_reason_shows_in_the_status_column():
 
 def test_no_output_is_no_rows():
     assert parse_kubectl_table("") == []
+
+
+def test_headers_of_several_words_are_one_column():
+    """`kf services` (Kf v0.2.0): tabwriter padding 2, headers "Bound Apps" and "Last Operation", an empty cell."""
+    output = (
+        "Name    Service  Plan      Bound Apps  Last Operation           Broker\n"
+        "orders  sqs      standard              ProvisionedSuccessfully  aws-sb-1\n"
+    )
+    assert parse_kubectl_table(output) == [
+        {"NAME": "orders", "SERVICE": "sqs", "PLAN": "standard", "BOUND APPS": "", "LAST OPERATION": "ProvisionedSuccessfully", "BROKER": "aws-sb-1"}
+    ]

@@ -1,0 +1,222 @@
+"""Steps about the developer's journey after the page: create, bind, unbind and
+delete a service through Service Catalog (features/journey.feature)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from kubernetes import client
+from pytest_bdd import given, parsers, then, when
+
+from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE
+from fixtures.brokers.mock import MockBroker
+from fixtures.brokers.mock_osb.state import SCRIPTED_FAILURE_DESCRIPTION
+from fixtures.catalog import names
+from fixtures.catalog.events import wait_for_event
+from fixtures.catalog.registration import Registration
+from fixtures.commands import Cli
+from fixtures.instances import broker_calls
+from fixtures.instances.bindings import credential_differences, svcat_bind, svcat_unbind
+from fixtures.instances.kf_services import KfAppCrd, KfServices
+from fixtures.instances.objects import ServiceObjects
+from fixtures.instances.status import OperationStatus
+from fixtures.marketplace.compare import plan_removal_flags
+from fixtures.waiting import Observation, wait_for
+
+
+@pytest.fixture
+def service_objects(kube_api: client.ApiClient, namespace: str, suite_options, keeper) -> Iterator[ServiceObjects]:
+    """The scenario's instances and bindings; whatever is left is deleted (the broker told) afterwards."""
+    objects = ServiceObjects(kube_api, namespace, suite_options.ready_timeout)
+    yield objects
+    if not keeper.keeping:
+        objects.delete_all()
+
+
+@pytest.fixture(scope="session")
+def kf_app_crd(service_catalog, kube_api: client.ApiClient, suite_options) -> Iterator[KfAppCrd]:
+    with KfAppCrd(service_catalog.kubectl, kube_api, suite_options.start_timeout) as crd:
+        yield crd
+
+
+@pytest.fixture
+def kf_services(kf: Cli, kf_app_crd: KfAppCrd, suite_options) -> KfServices:
+    return KfServices(kf, suite_options.ready_timeout)
+
+
+def _calls(osb_broker: MockBroker) -> list[broker_calls.BrokerCall]:
+    return broker_calls.osb_calls(osb_broker.recorded_requests())
+
+
+# --- creating ----------------------------------------------------------------------
+@when(parsers.parse('I run kf create-service "{service}" "{plan}" "{instance}"'))
+def kf_create_service(kf_services: KfServices, service_objects: ServiceObjects, namespace: str, service: str, plan: str, instance: str) -> None:
+    result = kf_services.create_service(namespace, service, plan, instance)
+    assert result.returncode == 0, f"kf create-service failed (exit {result.returncode}): {result.stderr.strip()[-400:]}"
+
+
+@when(parsers.parse('I run kf create-service "{service}" "{plan}" "{instance}" without waiting'))
+def kf_create_service_async(kf_services: KfServices, service_objects: ServiceObjects, namespace: str, service: str, plan: str, instance: str) -> None:
+    result = kf_services.create_service(namespace, service, plan, instance, wait=False)
+    assert result.returncode == 0, f"kf create-service --async failed (exit {result.returncode}): {result.stderr.strip()[-400:]}"
+
+
+@when(parsers.parse('a ServiceInstance "{instance}" of "{service}" "{plan}" is created through the API'))
+def api_create_instance(service_objects: ServiceObjects, instance: str, service: str, plan: str) -> None:
+    service_objects.create_instance(instance, service, plan)
+
+
+@then(parsers.parse('the ServiceInstance "{instance}" is Ready'), target_fixture="instance_status")
+def instance_ready(service_objects: ServiceObjects, instance: str) -> OperationStatus:
+    return service_objects.wait_ready(names.SERVICE_INSTANCES, instance, names.REASON_PROVISIONED)
+
+
+@then(parsers.parse('the broker saw exactly one provision of "{service}" "{plan}", with the context of platform kubernetes and the scenario\'s namespace'))
+def one_provision(osb_broker: MockBroker, instance_status: OperationStatus, namespace: str, service: str, plan: str) -> None:
+    offered, offered_plan = osb_broker.catalog.plan(service, plan)
+    broker_calls.expect_one_provision(_calls(osb_broker), instance_status.external_id, offered.id, offered_plan.id, namespace)
+
+
+@then("Service Catalog polled last_operation until the provision succeeded")
+def polled_to_success(osb_broker: MockBroker, instance_status: OperationStatus) -> None:
+    calls = _calls(osb_broker)
+    provision = broker_calls.of(calls, "provision", instance_status.external_id)[0]
+    assert provision.status == 202 and provision.query.get("accepts_incomplete") == "true", f"the provision was not asynchronous: {provision}"
+    broker_calls.expect_polled_to(calls, instance_status.external_id, "succeeded")
+
+
+@then(parsers.parse('kf services lists "{instance}" of "{service}" "{plan}" as "{last_operation}"'))
+def kf_services_lists(kf_services: KfServices, run_folder, suite_options, namespace: str, instance: str, service: str, plan: str, last_operation: str) -> None:
+    expected = {"NAME": instance, "SERVICE": service, "PLAN": plan, "LAST OPERATION": last_operation}
+
+    def listed() -> Observation[str]:
+        listing = kf_services.services(namespace)
+        row = listing.rows.get(instance, {})
+        shown = {key: row.get(key, "") for key in expected}
+        return Observation(shown == expected, listing.drift, f"kf services: {row or f'no {instance} among {sorted(listing.rows)}'}")
+
+    # The last operation moves on as Service Catalog works (a retried failure cycles through orphan mitigation).
+    drift = wait_for(f"kf services to list {instance} as {last_operation}", listed, suite_options.ready_timeout, interval=0.5)
+    if drift:
+        run_folder.append_findings([drift])
+
+
+# --- binding -----------------------------------------------------------------------
+@when(parsers.parse('I bind "{instance}" with svcat as "{binding}"'))
+def bind(svcat: Cli, service_objects: ServiceObjects, namespace: str, instance: str, binding: str) -> None:
+    svcat_bind(svcat, namespace, instance, binding)
+
+
+@then(parsers.parse('the ServiceBinding "{binding}" is Ready'), target_fixture="binding_status")
+def binding_ready(service_objects: ServiceObjects, binding: str) -> OperationStatus:
+    return service_objects.wait_ready(names.SERVICE_BINDINGS, binding, names.REASON_BOUND)
+
+
+@then("its Secret holds the credentials the broker returned")
+def secret_holds_credentials(osb_broker: MockBroker, service_objects: ServiceObjects, instance_status: OperationStatus, binding_status: OperationStatus) -> None:
+    returned = osb_broker.issued_credentials().get((instance_status.external_id, binding_status.external_id))
+    assert returned, f"the broker issued no credentials for {instance_status.external_id}/{binding_status.external_id}"
+    stored = service_objects.secret_data(binding_status.name)
+    assert stored is not None, f"no Secret {binding_status.name} in {service_objects.namespace}"
+    differences = credential_differences(stored, returned)
+    assert not differences, f"the Secret {binding_status.name} differs from the broker's credentials: {'; '.join(differences)}"
+
+
+@when(parsers.parse('I unbind "{binding}" with svcat'))
+def unbind(svcat: Cli, service_objects: ServiceObjects, suite_options, binding: str) -> None:
+    svcat_unbind(svcat, service_objects.namespace, binding, suite_options.ready_timeout)
+
+
+@then("the broker saw the unbind, and the binding's Secret is gone")
+def unbound(osb_broker: MockBroker, service_objects: ServiceObjects, instance_status: OperationStatus, binding_status: OperationStatus) -> None:
+    service_id, plan_id = _ids(service_objects, instance_status)
+    broker_calls.expect_delete(_calls(osb_broker), "unbind", instance_status.external_id, binding_status.external_id, service_id, plan_id)
+    assert binding_status.name not in service_objects.names_of(names.SERVICE_BINDINGS)
+    assert service_objects.secret_data(binding_status.name) is None, f"the Secret {binding_status.name} is still there"
+
+
+def _ids(service_objects: ServiceObjects, instance_status: OperationStatus) -> tuple[str, str]:
+    """The OSB service and plan IDs of the instance, as Service Catalog resolved them."""
+    spec = service_objects.read(names.SERVICE_INSTANCES, instance_status.name)["spec"]
+    plan = client.CustomObjectsApi(service_objects.api).get_cluster_custom_object(
+        names.GROUP, names.VERSION, names.CLUSTER_SERVICE_PLANS, spec["clusterServicePlanRef"]["name"])
+    service = client.CustomObjectsApi(service_objects.api).get_cluster_custom_object(
+        names.GROUP, names.VERSION, names.CLUSTER_SERVICE_CLASSES, spec["clusterServiceClassRef"]["name"])
+    return service["spec"]["externalID"], plan["spec"]["externalID"]
+
+
+# --- deleting ----------------------------------------------------------------------
+@when(parsers.parse('I run kf delete-service "{instance}"'), target_fixture="deleted_ids")
+def kf_delete_service(kf_services: KfServices, service_objects: ServiceObjects, instance_status: OperationStatus, instance: str) -> tuple[str, str]:
+    ids = _ids(service_objects, instance_status)  # read before the instance goes
+    result = kf_services.delete_service(service_objects.namespace, instance)
+    assert result.returncode == 0, f"kf delete-service failed (exit {result.returncode}): {result.stderr.strip()[-400:]}"
+    return ids
+
+
+@then("the broker saw the deprovision, and no ServiceInstance or ServiceBinding is left")
+def deprovisioned(osb_broker: MockBroker, service_objects: ServiceObjects, instance_status: OperationStatus, deleted_ids: tuple[str, str]) -> None:
+    service_id, plan_id = deleted_ids
+    calls = _calls(osb_broker)
+    deprovision = broker_calls.expect_delete(calls, "deprovision", instance_status.external_id, "", service_id, plan_id)
+    if deprovision.status == 202:  # asynchronous: polled until the broker answered 410 Gone
+        polls = [c for c in broker_calls.of(calls, "last_operation", instance_status.external_id) if calls.index(c) > calls.index(deprovision)]
+        assert polls and polls[-1].status == 410, f"the deprovision's polls: {broker_calls.describe(polls)}"
+    assert not service_objects.leftovers(), f"left in {service_objects.namespace}: {service_objects.leftovers()}"
+
+
+# --- failures ----------------------------------------------------------------------
+@given(parsers.parse("the broker fails provisions with HTTP {status:d}"))
+def broker_fails_provision(osb_broker: MockBroker, status: int) -> None:
+    osb_broker.set_behaviour(provision_status=status)
+
+
+@given('the broker fails provisions with an async "failed" state')
+def broker_fails_async(osb_broker: MockBroker) -> None:
+    osb_broker.set_behaviour(provision_outcome="failed")
+
+
+@then(parsers.parse('the ServiceInstance "{instance}" fails for the reason "{reason}" with the broker\'s description'), target_fixture="instance_status")
+def instance_fails_with_description(kube_api: client.ApiClient, service_objects: ServiceObjects, suite_options, instance: str, reason: str) -> OperationStatus:
+    # The event lasts; the condition of a retried failure (5xx) gives way to orphan mitigation within a second.
+    event = wait_for_event(kube_api, "ServiceInstance", instance, reason, suite_options.ready_timeout, service_objects.namespace)
+    assert event.type == "Warning" and SCRIPTED_FAILURE_DESCRIPTION in (event.message or ""), f"{event.type} {reason}: {event.message}"
+    status = OperationStatus.from_object(service_objects.read(names.SERVICE_INSTANCES, instance))
+    assert not status.is_ready_for(names.REASON_PROVISIONED), status.describe()
+    for condition in (c for c in status.conditions if c.reason == reason):
+        assert SCRIPTED_FAILURE_DESCRIPTION in condition.message, status.describe()
+    return status
+
+
+@then(parsers.parse('the ServiceInstance "{instance}" is refused for the reason "{reason}"'), target_fixture="instance_status")
+def instance_refused(service_objects: ServiceObjects, instance: str, reason: str) -> OperationStatus:
+    return service_objects.wait_failed(names.SERVICE_INSTANCES, instance, reason)
+
+
+@then("the broker saw no provision of it")
+def no_provision(osb_broker: MockBroker, instance_status: OperationStatus) -> None:
+    calls = _calls(osb_broker)
+    assert not broker_calls.of(calls, "provision", instance_status.external_id), broker_calls.describe(calls)
+
+
+# --- the catalog changes -------------------------------------------------------------
+@when(parsers.parse('the broker stops offering the plan "{plan}" of "{service}"'))
+def broker_drops_plan(osb_broker: MockBroker, plan: str, service: str) -> None:
+    osb_broker.serve_catalog(osb_broker.fetch_catalog().without_plan(service, plan))
+    assert (service, plan) not in osb_broker.fetch_catalog().plan_pairs()
+
+
+@then(parsers.parse('the ClusterServicePlan "{plan}" of "{service}" is marked removedFromBrokerCatalog'))
+def plan_marked_removed(kube_api: client.ApiClient, registration: Registration, plan: str, service: str, suite_options) -> None:
+    def observe() -> Observation[None]:
+        flags = plan_removal_flags(kube_api, registration.name, service, plan)
+        return Observation(flags == [True], None, f"{service}/{plan}: {len(flags)} plan(s), removedFromBrokerCatalog={flags}")
+
+    wait_for(f"ClusterServicePlan {service}/{plan} marked removed", observe, suite_options.ready_timeout, interval=0.25, tolerate=(OSError, client.ApiException))
+
+
+# --- the real AWS broker -------------------------------------------------------------
+@given("the AWS Service Broker, built from its module, serving the project's sqs template on moto", target_fixture="osb_broker")
+def real_aws_broker() -> None:
+    """Collection already skips the scenarios that need it (marker aws_broker_binary), with this reason."""
+    pytest.skip(AWS_BROKER_UNAVAILABLE)
