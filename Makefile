@@ -112,6 +112,7 @@ bench: setup
 	$(PY) bench/registration.py
 	$(PY) bench/aws.py
 	$(PY) bench/kf2.py
+	$(PY) bench/journey.py
 
 # Refresh requirements.lock from pyproject.toml's direct pins.
 lock:

@@ -4,7 +4,9 @@ does): each fact that AWS_BROKER_UNAVAILABLE states is asserted here, so a moto
 that changes turns this into a failure that says which sentence to update."""
 from __future__ import annotations
 
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 from importlib.metadata import version
@@ -15,11 +17,12 @@ from moto import mock_aws
 
 from fixtures.aws.backends import MotoServer
 from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE, OWN_TEMPLATES, as_json, create_like_the_broker
-from fixtures.toolchain.sources import sources_dir_from
+from fixtures.toolchain.sources import SOURCES_ENV
 
-SOURCES = sources_dir_from(None)
-UPSTREAM_SQS = (SOURCES / "aws-servicebroker-v1.0.4" / "templates" / "sqs" / "template.yaml") if SOURCES else None
-needs_upstream = pytest.mark.skipif(UPSTREAM_SQS is None or not UPSTREAM_SQS.is_file(), reason="no aws-servicebroker-v1.0.4 source tree (ASB_CONFORMANCE_SOURCES)")
+# As tests/test_toolchain_sources.py finds them: the environment's folder, else the workplace's beside the checkout.
+SOURCES = Path(os.environ.get(SOURCES_ENV) or Path(__file__).resolve().parents[2] / "shared" / "sources")
+UPSTREAM_SQS = SOURCES / "aws-servicebroker-v1.0.4" / "templates" / "sqs" / "template.yaml"
+needs_upstream = pytest.mark.skipif(not UPSTREAM_SQS.is_file(), reason=f"no {UPSTREAM_SQS} (set {SOURCES_ENV} to the folder of upstream source trees)")
 
 
 @pytest.fixture(scope="module")

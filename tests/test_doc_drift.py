@@ -31,3 +31,19 @@ def test_kf2_step_1_says_how_the_profile_ran_the_controller():
         step1 = next(r for r in rows if r["kf"] != rows[0]["kf"] and r["step"] == "1")
         assert step1["verdict"] == "translated" and profile.kf2_controller_runs in step1["how"]
     assert "pod" in KindProfile.kf2_controller_runs and "process" in EmbeddedProfile.kf2_controller_runs
+
+
+def test_the_journey_row_states_why_the_real_broker_journey_did_not_run():
+    from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE
+
+    results = [
+        ScenarioResult("journey", "Create, bind, unbind and delete a service", "passed"),
+        ScenarioResult("journey", "The real AWS Service Broker on emulated AWS", "skipped", AWS_BROKER_UNAVAILABLE),
+    ]
+    row = _row(results, "after 10")
+    assert row["verdict"] == "translated" and AWS_BROKER_UNAVAILABLE in row["how"] and "AWSSBInjectedIAMUserCreator" in row["how"]
+
+
+def test_a_failed_journey_fails_its_row():
+    results = [ScenarioResult("journey", "Create, bind, unbind and delete a service", "failed", "orders: not Ready")]
+    assert _row(results, "after 10")["verdict"] == "fails"
