@@ -95,6 +95,7 @@ e2e-existing: setup-kind
 
 bench-kind: setup-kind
 	$(PY) bench/kind.py
+	$(PY) bench/kf2.py --cluster kind
 
 # Steadiness: N full runs of the features, M interrupted ones; reports/soak-<id>/soak.md.
 # Embedded runs each go in their own network namespace (root); kind takes /tmp/asb-kind.lock.

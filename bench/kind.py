@@ -49,8 +49,11 @@ def main() -> int:
             with profile.service_catalog(access, settings) as catalog, api_client(access.kubeconfig) as api:
                 figures.append(("Service Catalog chart installed, pods available", time.monotonic() - phase))
                 phase = time.monotonic()
-                placement = profile.placement(access)
-                with MockBroker(builtin_catalog("aws-minimal"), logs, auth=BearerAuth.generate(), tls="trusted", placement=placement) as broker:
+                placements = profile.placements(access, settings)
+                assert placements is not None, "the kind profile places brokers on the kind network"
+                with placements as placement_for, MockBroker(
+                    builtin_catalog("aws-minimal"), logs, auth=BearerAuth.generate(), tls="trusted", placement=placement_for("bench"),
+                ) as broker:
                     figures.append(("broker container serving", time.monotonic() - phase))
                     phase = time.monotonic()
                     client.CoreV1Api(api).create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name="bench")))
