@@ -98,10 +98,8 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, exception: BaseExcepti
 
 
 @pytest.fixture(scope="session")
-def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, profile: Profile, run_folder: RunFolder) -> Toolchain:
+def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, run_folder: RunFolder) -> Toolchain:
     """The toolchain with Kf 2.11's CLI and controller built (profile kf2)."""
-    if reason := profile.kf2_unavailable():  # decided before the run's toolchain or cluster is made
-        pytest.skip(reason)
     toolchain: Toolchain = request.getfixturevalue("toolchain")
     tools = kf2_toolchain_for(toolchain)  # skips with the one-line reason when Kf's tree cannot be had
     show = progress_line(pytestconfig)
@@ -116,7 +114,7 @@ def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, p
 @pytest.fixture(scope="session")
 def kf2_controller(kf2_toolchain: Toolchain, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[Kf2Controller]:
     """The profile decides where it runs: a local process (embedded), a pod (kind), the cluster's own (existing)."""
-    # kf2_toolchain first: on a profile Kf 2.11 cannot run on, the skip comes before any cluster is made.
+    # kf2_toolchain first: where Kf's tree cannot be had, the skip comes before any cluster is made.
     try:
         with profile.kf2_controller(cluster, profile_settings, kf2_toolchain) as controller:
             run_folder.write_text("kf2-controller-ready-seconds.txt", f"{controller.ready_seconds:.2f} ({controller.where})\n")

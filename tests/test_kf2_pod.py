@@ -90,6 +90,5 @@ def test_the_profile_decides_where_the_controller_runs(cluster: str, runs: type,
     kubeconfig.write_text("{}")
     access = ClusterAccess(kubeconfig, "https://127.0.0.1:6443", "test", runs_pods=cluster != "embedded", kind_name="asb-test")
     profile = profile_for(parse_cluster(f"kubeconfig={kubeconfig}" if cluster == "kubeconfig" else cluster))
-    assert profile.kf2_unavailable() is None
     provider = profile.kf2_controller(access, ProfileSettings(toolchain, tmp_path, start_timeout=1), toolchain)
     assert type(provider) is runs and provider.aggregates_roles is aggregates
