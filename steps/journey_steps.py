@@ -130,26 +130,16 @@ def unbind(svcat: Cli, service_objects: ServiceObjects, suite_options, binding: 
 
 @then("the broker saw the unbind, and the binding's Secret is gone")
 def unbound(osb_broker: MockBroker, service_objects: ServiceObjects, instance_status: OperationStatus, binding_status: OperationStatus) -> None:
-    service_id, plan_id = _ids(service_objects, instance_status)
+    service_id, plan_id = service_objects.osb_ids(instance_status.name)
     broker_calls.expect_delete(_calls(osb_broker), "unbind", instance_status.external_id, binding_status.external_id, service_id, plan_id)
     assert binding_status.name not in service_objects.names_of(names.SERVICE_BINDINGS)
     assert service_objects.secret_data(binding_status.name) is None, f"the Secret {binding_status.name} is still there"
 
 
-def _ids(service_objects: ServiceObjects, instance_status: OperationStatus) -> tuple[str, str]:
-    """The OSB service and plan IDs of the instance, as Service Catalog resolved them."""
-    spec = service_objects.read(names.SERVICE_INSTANCES, instance_status.name)["spec"]
-    plan = client.CustomObjectsApi(service_objects.api).get_cluster_custom_object(
-        names.GROUP, names.VERSION, names.CLUSTER_SERVICE_PLANS, spec["clusterServicePlanRef"]["name"])
-    service = client.CustomObjectsApi(service_objects.api).get_cluster_custom_object(
-        names.GROUP, names.VERSION, names.CLUSTER_SERVICE_CLASSES, spec["clusterServiceClassRef"]["name"])
-    return service["spec"]["externalID"], plan["spec"]["externalID"]
-
-
 # --- deleting ----------------------------------------------------------------------
 @when(parsers.parse('I run kf delete-service "{instance}"'), target_fixture="deleted_ids")
 def kf_delete_service(kf_services: KfServices, service_objects: ServiceObjects, instance_status: OperationStatus, instance: str) -> tuple[str, str]:
-    ids = _ids(service_objects, instance_status)  # read before the instance goes
+    ids = service_objects.osb_ids(instance)  # read before the instance goes
     result = kf_services.delete_service(service_objects.namespace, instance)
     assert result.returncode == 0, f"kf delete-service failed (exit {result.returncode}): {result.stderr.strip()[-400:]}"
     return ids
@@ -158,11 +148,7 @@ def kf_delete_service(kf_services: KfServices, service_objects: ServiceObjects, 
 @then("the broker saw the deprovision, and no ServiceInstance or ServiceBinding is left")
 def deprovisioned(osb_broker: MockBroker, service_objects: ServiceObjects, instance_status: OperationStatus, deleted_ids: tuple[str, str]) -> None:
     service_id, plan_id = deleted_ids
-    calls = _calls(osb_broker)
-    deprovision = broker_calls.expect_delete(calls, "deprovision", instance_status.external_id, "", service_id, plan_id)
-    if deprovision.status == 202:  # asynchronous: polled until the broker answered 410 Gone
-        polls = [c for c in broker_calls.of(calls, "last_operation", instance_status.external_id) if calls.index(c) > calls.index(deprovision)]
-        assert polls and polls[-1].status == 410, f"the deprovision's polls: {broker_calls.describe(polls)}"
+    broker_calls.expect_deprovisioned(_calls(osb_broker), instance_status.external_id, service_id, plan_id)
     assert not service_objects.leftovers(), f"left in {service_objects.namespace}: {service_objects.leftovers()}"
 
 
