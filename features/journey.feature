@@ -47,6 +47,16 @@ Feature: After the marketplace: a developer creates, binds, unbinds and deletes 
       | an async "failed" state | ProvisionCallFailed | ProvisionCallFailed                 |
 
   @negative
+  Scenario: kf create-service reports a refused provision with the broker's description
+    Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
+    And a Secret holding the broker's credentials
+    And the broker fails provisions with HTTP 400
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker becomes Ready
+    When I run kf create-service "sqs" "standard" "orders", which fails
+    Then kf create-service says the provision failed, with the broker's description
+
+  @negative
   Scenario: A plan removed from the broker's catalog is refused by Service Catalog
     Given an OSB broker serving the catalog "aws-minimal" over trusted TLS with bearer auth
     And a Secret holding the broker's credentials

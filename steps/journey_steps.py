@@ -61,6 +61,19 @@ def kf_create_service_async(kf_services: KfServices, service_objects: ServiceObj
     assert result.returncode == 0, f"kf create-service --async failed (exit {result.returncode}): {result.stderr.strip()[-400:]}"
 
 
+@when(parsers.parse('I run kf create-service "{service}" "{plan}" "{instance}", which fails'), target_fixture="kf_create_failure")
+def kf_create_service_fails(kf_services: KfServices, service_objects: ServiceObjects, namespace: str, service: str, plan: str, instance: str) -> str:
+    result = kf_services.create_service(namespace, service, plan, instance)
+    assert result.returncode != 0, f"kf create-service succeeded: {result.stdout.strip()[-300:]}"
+    return result.stderr + result.stdout
+
+
+@then("kf create-service says the provision failed, with the broker's description")
+def kf_create_failure_says_why(kf_create_failure: str) -> None:
+    # Kf v0.2.0 (pkg/kf/services ProvisionSuccess): "provision failed, message: <Failed condition's message> reason: <its reason>"
+    assert "provision failed, message:" in kf_create_failure and SCRIPTED_FAILURE_DESCRIPTION in kf_create_failure, kf_create_failure[-500:]
+
+
 @when(parsers.parse('a ServiceInstance "{instance}" of "{service}" "{plan}" is created through the API'))
 def api_create_instance(service_objects: ServiceObjects, instance: str, service: str, plan: str) -> None:
     service_objects.create_instance(instance, service, plan)
