@@ -129,3 +129,14 @@ def test_allure_results_are_written_when_asked(passing_run: SuiteRun):
     expected = {title.split(": ", 1)[1]: outcome for title, outcome in junit_outcomes(passing_run.run).items()}
     assert {r["name"]: r["status"] for r in results} == expected, results
     assert all(r["steps"] and all(step["status"] == "passed" for step in r["steps"]) for r in results), results
+
+
+def test_report_html_names_scenarios_and_lists_the_qualified_components(passing_run: SuiteRun, browser: Chromium):
+    tab = browser.open((passing_run.run / "report.html").as_uri())
+    rows = tab.evaluate("[...document.querySelectorAll('#environment tr')].map(r => [...r.querySelectorAll(':scope > td')].map(c => c.innerText))")
+    environment = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert environment["Service Catalog (controller-manager, webhook, svcat)"] == "v0.3.1", environment
+    assert environment["Kubernetes (kube-apiserver, kubectl)"] == "v1.21.14" and environment["Kf, first generation (the page's stack)"] == "v0.2.0", environment
+    shown = tab.evaluate("[...document.querySelectorAll('#results-table td.col-testId')].map(c => c.innerText)")
+    assert sorted(shown) == sorted(junit_outcomes(passing_run.run)), shown
+    assert_no_other_origin(tab, passing_run.reports)
