@@ -95,6 +95,7 @@ def test_the_page_puts_failures_first_and_shows_the_pages_13_steps(tmp_path: Pat
     assert {s.verdict for s in page.page_steps if s.number in ("8", "9")} == {"fails", "executed literally"}
     assert [b.label for b in page.chart.bars] == ["fine", "broken"]  # what ran; a skip took no time worth drawing
     assert dict(page.platform)["Kubernetes"] == "Kubernetes v1.21.14"
+    assert [title for title, _ in page.later_groups] == ["After the page, on Kf v0.2.0: a developer's next steps", "The steps whose meaning changes on Kf v2.11.32"]
 
 
 def test_the_page_is_self_contained_and_escapes_what_scenarios_say(tmp_path: Path):
