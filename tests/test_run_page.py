@@ -60,6 +60,7 @@ def test_the_verdict_names_what_failed_and_never_calls_an_interrupted_or_empty_r
     assert verdict_line(failed, 1) == ("FAILED: 1 of 2 scenarios failed (broken)", "failed")
     assert verdict_line([record("fine"), record("later", "skipped")], 0) == ("PASSED: 1 passed, 1 skipped, each with its reason", "passed")
     assert verdict_line([record("fine")], 2)[1] == "other" and "interrupted" in verdict_line([record("fine")], 2)[0]
+    assert verdict_line([record("fine")], 1)[0].startswith("NOT QUALIFIED: the run had a failure outside the scenarios")
     assert verdict_line([record("later", "skipped")], 0)[0].startswith("NOT QUALIFIED: no scenario passed")
 
 
