@@ -76,6 +76,7 @@ def one_journey(run: int, kf: KfServices, svcat: Cli, objects: ServiceObjects, b
     spans["bind"] = (started, time.time())
     started = time.time()
     svcat_unbind(svcat, NAMESPACE, binding, TIMEOUT)
+    objects.wait_gone(names.SERVICE_BINDINGS, binding)
     spans["unbind"] = (started, time.time())
     started = time.time()
     result = kf.delete_service(NAMESPACE, instance)

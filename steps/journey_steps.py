@@ -139,6 +139,7 @@ def secret_holds_credentials(osb_broker: MockBroker, service_objects: ServiceObj
 @when(parsers.parse('I unbind "{binding}" with svcat'))
 def unbind(svcat: Cli, service_objects: ServiceObjects, suite_options, binding: str) -> None:
     svcat_unbind(svcat, service_objects.namespace, binding, suite_options.ready_timeout)
+    service_objects.wait_gone(names.SERVICE_BINDINGS, binding)
 
 
 @then("the broker saw the unbind, and the binding's Secret is gone")
