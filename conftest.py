@@ -1,6 +1,7 @@
 """The suite's options and fixture wiring; the machinery lives in fixtures/."""
 from __future__ import annotations
 
+import os
 import signal
 import uuid
 from contextlib import contextmanager
@@ -17,7 +18,10 @@ from fixtures.cluster import ClusterAccess
 from fixtures.cluster.leftovers import keep_namespace, scenario_namespace
 from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
-from fixtures.profiles import Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
+from fixtures.catalog.install import InstalledServiceCatalog
+from fixtures.lifecycle import Given
+from fixtures.parallel import SharedResource, xdist_worker
+from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
 from fixtures import processes
 from fixtures.errors import SuiteError
@@ -90,7 +94,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--bin-dir={options.bin_dir}: no such folder")
     config.stash[OPTIONS] = options
     config.stash[PROFILE] = profile_for(options.cluster)
-    run = RunFolder.create(options.reports_dir)
+    # Under pytest-xdist the controller makes the run folder; its workers write into it.
+    workerinput = getattr(config, "workerinput", None)
+    run = RunFolder(Path(workerinput[RUN_FOLDER_INPUT])) if workerinput else RunFolder.create(options.reports_dir)
     config.stash[RUN] = run
     config.stash[KEEPER] = Keeper(enabled=config.getoption("--keep-on-failure"))
     processes.die_with_parent = not (config.getoption("--keep-on-failure") or config.getoption("--keep-cluster"))
@@ -104,6 +110,32 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.self_contained_html = True
     # SIGTERM (CI cancelling a job) tears down like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
+    if config.option.dist == "load":  # -n without --dist: keep each XDIST_GROUPS group on one worker
+        config.option.dist = "loadgroup"
+
+
+RUN_FOLDER_INPUT = "asb_conformance_run_folder"
+# Scenarios that share something one cluster or machine has only one of run on
+# one xdist worker, one after the other (tag -> why).
+XDIST_GROUPS = {
+    "kf2": "Kf 2.11's controller: one per machine (its health port 10000 has no flag)",
+    "method1": "the page's literal names: ClusterServiceBroker aws-servicebroker, namespace aws-sb",
+    "chart": "the page's literal names: ClusterServiceBroker aws-servicebroker, namespace aws-sb",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """xdist's controller hands each worker the run folder it made."""
+    node.workerinput[RUN_FOLDER_INPUT] = str(node.config.stash[RUN].path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: scenarios mostly wait on Service Catalog's controller and the
+    brokers, not on this machine's cores; measured best at 6 workers on 2 cores
+    (bench/parallel.py). ASB_CONFORMANCE_WORKERS overrides."""
+    return int(os.environ.get("ASB_CONFORMANCE_WORKERS", "6"))
 
 
 def _external_broker_choice(config: pytest.Config) -> ExternalBrokerChoice | None:
@@ -120,6 +152,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Decided at collection, before any cluster boots: what this run cannot do is skipped with its reason."""
     options, profile = config.stash[OPTIONS], config.stash[PROFILE]
     for item in items:
+        group = next((tag for tag in XDIST_GROUPS if item.get_closest_marker(tag)), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
         if item.get_closest_marker("needs_pods") and not profile.runs_pods:
             item.add_marker(pytest.mark.skip(reason=f"needs a cluster whose pods run; --cluster={options.cluster} runs none: use --cluster=kind or kubeconfig=PATH"))
         if item.get_closest_marker("restarts_broker") and profile.brokers_in_pods:
@@ -203,23 +238,54 @@ def profile_settings(pytestconfig: pytest.Config, suite_options: SuiteOptions, t
 
 
 @pytest.fixture(scope="session")
-def cluster(request: pytest.FixtureRequest, profile: Profile, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[ClusterAccess]:
+def cluster(request: pytest.FixtureRequest, profile: Profile, profile_settings: ProfileSettings, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterAccess]:
+    """One per run: under xdist the first worker that needs it makes it, the others attach (fixtures/parallel.py)."""
     with actionable():
         provider = profile.cluster(profile_settings)
-        with provider as access:
-            run_folder.write_text("cluster.txt", access.description + "\n")
-            if access.images is not None:
-                run_folder.write_json("images.json", access.images.record())
-            yield access
-            if request.session.testsfailed:
-                profile.session_failed(provider)
+        shared = _shared(request, "cluster", profile_settings)
+        if shared is None:
+            with provider as access:
+                yield from _cluster_made(request, profile, provider, access, run_folder)
+            return
+        made: list[ClusterProvider] = []  # this worker's provider, if it is the one that made the cluster
+
+        def make() -> ClusterProvider:
+            made.append(provider)
+            return provider
+
+        with shared.use(make, ClusterAccess.to_description, lambda d: Given(ClusterAccess.from_description(d))) as access:
+            yield from _cluster_made(request, profile, made[0] if made else None, access, run_folder)
+
+
+def _cluster_made(request: pytest.FixtureRequest, profile: Profile, maker: ClusterProvider | None, access: ClusterAccess, run_folder: RunFolder) -> Iterator[ClusterAccess]:
+    run_folder.write_text("cluster.txt", access.description + "\n")
+    if access.images is not None:
+        run_folder.write_json("images.json", access.images.record())
+    yield access
+    if request.session.testsfailed and maker is not None:
+        profile.session_failed(maker)
+
+
+def _shared(request: pytest.FixtureRequest, name: str, settings: ProfileSettings) -> SharedResource | None:
+    """Under xdist: the run's one `name`, shared through the temp folder all its workers share."""
+    worker = xdist_worker(request.config)
+    if worker is None:
+        return None
+    folder = request.getfixturevalue("tmp_path_factory").getbasetemp().parent / "asb-conformance-shared"
+    return SharedResource(folder, name, worker, start_timeout=settings.start_timeout * 4)
 
 
 @pytest.fixture(scope="session")
-def service_catalog(profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[ServiceCatalogAccess]:
+def service_catalog(request: pytest.FixtureRequest, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[ServiceCatalogAccess]:
     """embedded: the chart's objects applied, its servers as processes; kind: `helm install` of the chart, pods; kubeconfig: must be there already."""
     with actionable():
-        with profile.service_catalog(cluster, profile_settings) as catalog:
+        shared = _shared(request, "service-catalog", profile_settings)
+        if shared is None:
+            with profile.service_catalog(cluster, profile_settings) as catalog:
+                yield catalog
+            return
+        attach = lambda _: InstalledServiceCatalog(cluster, profile_settings.toolchain, profile_settings.log_dir)  # noqa: E731
+        with shared.use(lambda: profile.service_catalog(cluster, profile_settings), lambda _: {}, attach) as catalog:
             yield catalog
 
 
@@ -285,9 +351,9 @@ def marketplace_reader(suite_options: SuiteOptions, svcat: Cli, kf: Cli, kube_ap
     """What lists the marketplace for the developer-facing checks; named in the report."""
     reader: MarketplaceReader
     if suite_options.marketplace_reader == "kf":
-        reader = KfReader(kf)
+        reader = KfReader(kf, kube_api)
     elif suite_options.marketplace_reader == "svcat":
-        reader = SvcatReader(svcat)
+        reader = SvcatReader(svcat, kube_api)
     else:
         reader = ServiceCatalogApiReader(kube_api)
     run_folder.write_text("marketplace-reader.txt", f"{reader.name}\n")

@@ -57,8 +57,8 @@ def main() -> int:
             core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name="bench")))
             transcript = logs / "commands.log"
             readers = {
-                "kf": KfReader(Cli("kf", toolchain.path("kf"), access.kubeconfig, transcript, env={"HOME": tmp})),
-                "svcat": SvcatReader(Cli("svcat", toolchain.path("svcat"), access.kubeconfig, transcript)),
+                "kf": KfReader(Cli("kf", toolchain.path("kf"), access.kubeconfig, transcript, env={"HOME": tmp}), api),
+                "svcat": SvcatReader(Cli("svcat", toolchain.path("svcat"), access.kubeconfig, transcript), api),
                 "api": ServiceCatalogApiReader(api),
             }
             for catalog_name in ("aws-minimal", "aws-full"):
@@ -76,7 +76,7 @@ def main() -> int:
                         if catalog_name == "aws-full":
                             for name, reader in readers.items():
                                 started = time.monotonic()
-                                rows = compare_layers(broker.fetch_catalog(), read_cluster_offerings(api, manifest["metadata"]["name"]), reader.read("bench"))
+                                rows = compare_layers(broker.fetch_catalog(), read_cluster_offerings(api, manifest["metadata"]["name"]), reader.read("bench", manifest["metadata"]["name"]))
                                 compare_times[name].append(time.monotonic() - started)
                                 assert not rows, f"{name}: layers differ"
                         delete_broker(api, manifest["metadata"]["name"], 120)

@@ -121,6 +121,6 @@ def kubectl_shows_page_url(service_catalog, status: str, url: str) -> None:
 def marketplace_lists_chart_services(kube_api, name: str, marketplace_reader: MarketplaceReader, namespace: str) -> None:
     offered = {(o.service, o.plan) for o in read_cluster_offerings(kube_api, name) if o.kind == "plan"}
     assert offered, f"the ClusterServiceBroker {name} offers no plans"
-    listing = marketplace_reader.read(namespace)
+    listing = marketplace_reader.read(namespace, name)
     missing = offered - set(listing.pairs)
     assert not missing, f"{listing.reader} does not list {sorted(missing)[:10]} ({listing.command})"

@@ -59,7 +59,7 @@ def class_marked_removed(kube_api: client.ApiClient, registration: Registration,
 
 
 def _three_layer_differences(kube_api, osb_broker: MockBroker, registration: Registration, reader: MarketplaceReader, namespace: str):
-    listing = reader.read(namespace)
+    listing = reader.read(namespace, registration.name)
     cluster = read_cluster_offerings(kube_api, registration.name, registration.namespace)
     return compare_layers(osb_broker.fetch_catalog(), cluster, listing), listing
 
@@ -72,15 +72,15 @@ def marketplace_lists_offerings(kube_api: client.ApiClient, osb_broker: MockBrok
 
 
 @then(parsers.parse('kf marketplace --service "{service}" lists the plans "{plans}"'))
-def marketplace_lists_plans(marketplace_reader: MarketplaceReader, namespace: str, service: str, plans: str) -> None:
-    listing = marketplace_reader.read(namespace)
+def marketplace_lists_plans(marketplace_reader: MarketplaceReader, registration: Registration, namespace: str, service: str, plans: str) -> None:
+    listing = marketplace_reader.read(namespace, registration.name)
     expected = {p.strip() for p in plans.split(",")}
     assert listing.plans_of(service) == expected, f"{listing.reader}: plans of {service} are {sorted(listing.plans_of(service))}, expected {sorted(expected)}"
 
 
 @then(parsers.parse("the marketplace in another namespace does not list the broker's offerings"))
-def other_namespace_sees_nothing(kube_api: client.ApiClient, marketplace_reader: MarketplaceReader, osb_broker: MockBroker, other_namespace: str) -> None:
-    listing = marketplace_reader.read(other_namespace)
+def other_namespace_sees_nothing(kube_api: client.ApiClient, marketplace_reader: MarketplaceReader, osb_broker: MockBroker, registration: Registration, other_namespace: str) -> None:
+    listing = marketplace_reader.read(other_namespace, registration.name)
     leaked = listing.pairs & osb_broker.fetch_catalog().plan_pairs()
     assert not leaked, f"{listing.reader} in {other_namespace} lists {sorted(leaked)}"
 
