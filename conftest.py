@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import signal
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -20,7 +19,7 @@ from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, versions_record
 from fixtures.catalog.install import InstalledServiceCatalog
 from fixtures.lifecycle import Given
-from fixtures.parallel import SharedResource, xdist_worker
+from fixtures.parallel import Turn, actionable, shared_folder, shared_resource, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
 from fixtures import processes
@@ -110,17 +109,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.self_contained_html = True
     # SIGTERM (CI cancelling a job) tears down like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
-    if config.option.dist == "load":  # -n without --dist: keep each XDIST_GROUPS group on one worker
-        config.option.dist = "loadgroup"
 
 
 RUN_FOLDER_INPUT = "asb_conformance_run_folder"
-# Scenarios that share something one cluster or machine has only one of run on
-# one xdist worker, one after the other (tag -> why).
-XDIST_GROUPS = {
-    "kf2": "Kf 2.11's controller: one per machine (its health port 10000 has no flag)",
-    "method1": "the page's literal names: ClusterServiceBroker aws-servicebroker, namespace aws-sb",
-    "chart": "the page's literal names: ClusterServiceBroker aws-servicebroker, namespace aws-sb",
+# Scenarios that use something a cluster has only one of take turns across
+# xdist workers (tag -> the turn they take).
+TURNS = {
+    "method1": "page-names",  # the page's literal ClusterServiceBroker aws-servicebroker and namespace aws-sb
+    "chart": "page-names",
 }
 
 
@@ -152,9 +148,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Decided at collection, before any cluster boots: what this run cannot do is skipped with its reason."""
     options, profile = config.stash[OPTIONS], config.stash[PROFILE]
     for item in items:
-        group = next((tag for tag in XDIST_GROUPS if item.get_closest_marker(tag)), None)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
         if item.get_closest_marker("needs_pods") and not profile.runs_pods:
             item.add_marker(pytest.mark.skip(reason=f"needs a cluster whose pods run; --cluster={options.cluster} runs none: use --cluster=kind or kubeconfig=PATH"))
         if item.get_closest_marker("restarts_broker") and profile.brokers_in_pods:
@@ -182,15 +175,6 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"asb-conformance: cluster={options.cluster} reports={run.path}"
 
 
-@contextmanager
-def actionable() -> Iterator[None]:
-    """A SuiteError ends the run with its one line, not a traceback per test."""
-    try:
-        yield
-    except SuiteError as exc:
-        pytest.exit(f"error: {exc}", returncode=3)
-
-
 @pytest.fixture(scope="session")
 def keeper(pytestconfig: pytest.Config) -> Keeper:
     return pytestconfig.stash[KEEPER]
@@ -214,7 +198,7 @@ def profile(pytestconfig: pytest.Config) -> Profile:
 
 @pytest.fixture(scope="session")
 def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile: Profile, run_folder: RunFolder) -> Toolchain:
-    with actionable():
+    with actionable(pytestconfig):
         sources = sources_dir_from(pytestconfig.getoption("--sources"))
         tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources)
         show = progress_line(pytestconfig)
@@ -240,9 +224,9 @@ def profile_settings(pytestconfig: pytest.Config, suite_options: SuiteOptions, t
 @pytest.fixture(scope="session")
 def cluster(request: pytest.FixtureRequest, profile: Profile, profile_settings: ProfileSettings, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterAccess]:
     """One per run: under xdist the first worker that needs it makes it, the others attach (fixtures/parallel.py)."""
-    with actionable():
+    with actionable(request.config):
         provider = profile.cluster(profile_settings)
-        shared = _shared(request, "cluster", profile_settings)
+        shared = shared_resource(request, "cluster", profile_settings.start_timeout)
         if shared is None:
             with provider as access:
                 yield from _cluster_made(request, profile, provider, access, run_folder)
@@ -266,20 +250,26 @@ def _cluster_made(request: pytest.FixtureRequest, profile: Profile, maker: Clust
         profile.session_failed(maker)
 
 
-def _shared(request: pytest.FixtureRequest, name: str, settings: ProfileSettings) -> SharedResource | None:
-    """Under xdist: the run's one `name`, shared through the temp folder all its workers share."""
+@pytest.fixture(autouse=True)
+def _turn(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under xdist, a scenario tagged in TURNS waits for its turn (one worker at a time)."""
     worker = xdist_worker(request.config)
-    if worker is None:
-        return None
-    folder = request.getfixturevalue("tmp_path_factory").getbasetemp().parent / "asb-conformance-shared"
-    return SharedResource(folder, name, worker, start_timeout=settings.start_timeout * 4)
+    turn = next((TURNS[tag] for tag in TURNS if request.node.get_closest_marker(tag)), None)
+    if worker is None or turn is None:
+        yield
+        return
+    with Turn(shared_folder(request), turn, f"{worker} {request.node.name}", timeout=TURN_TIMEOUT):
+        yield
+
+
+TURN_TIMEOUT = 1800.0  # the others' scenarios in the same turn, one after the other
 
 
 @pytest.fixture(scope="session")
 def service_catalog(request: pytest.FixtureRequest, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[ServiceCatalogAccess]:
     """embedded: the chart's objects applied, its servers as processes; kind: `helm install` of the chart, pods; kubeconfig: must be there already."""
-    with actionable():
-        shared = _shared(request, "service-catalog", profile_settings)
+    with actionable(request.config):
+        shared = shared_resource(request, "service-catalog", profile_settings.start_timeout)
         if shared is None:
             with profile.service_catalog(cluster, profile_settings) as catalog:
                 yield catalog
@@ -290,13 +280,13 @@ def service_catalog(request: pytest.FixtureRequest, profile: Profile, cluster: C
 
 
 @pytest.fixture(scope="session")
-def placements(profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[PlacementFor | None]:
+def placements(request: pytest.FixtureRequest, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[PlacementFor | None]:
     """Where this run's brokers and moto run so the cluster reaches them (None: this machine's loopback)."""
     provider = profile.placements(cluster, profile_settings)
     if provider is None:
         yield None
         return
-    with actionable():
+    with actionable(request.config):
         with provider as placement_for:
             yield placement_for
 
@@ -308,13 +298,13 @@ def broker_placement(placements: PlacementFor | None, namespace: str) -> Placeme
 
 
 @pytest.fixture(scope="session")
-def external_broker(suite_options: SuiteOptions, run_folder: RunFolder) -> Iterator[ExternalBroker | None]:
+def external_broker(request: pytest.FixtureRequest, suite_options: SuiteOptions, run_folder: RunFolder) -> Iterator[ExternalBroker | None]:
     """--broker-url: the broker someone else runs, checked once before any registration."""
     if suite_options.external_broker is None:
         yield None
         return
     broker = ExternalBroker(suite_options.external_broker)
-    with actionable():
+    with actionable(request.config):
         broker.start()
     try:
         run_folder.append_findings(broker.findings)

@@ -18,7 +18,7 @@ from fixtures.catalog.registration import Registration
 from fixtures.cluster.base import ClusterAccess
 from fixtures.diagnostics.bundle import bundle_name
 from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.run_folder import RunFolder
+from fixtures.diagnostics.run_folder import RunFolder, record_start
 from fixtures.errors import SuiteError
 from fixtures.kf2 import brokers
 from fixtures.kf2.brokers import KfBroker, KfBrokerStatus
@@ -26,7 +26,9 @@ from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of
 from fixtures.kf2.controller import Kf2Controller
 from fixtures.kf2.generation import PAGE_PROMISE_DRIFT, aws_broker_skip_reason, kf2_toolchain_for, record_versions
 from fixtures.kf2.pod import Kf2Unavailable
+from fixtures.lifecycle import Given
 from fixtures.options import SuiteOptions, parse_seconds
+from fixtures.parallel import actionable, shared_resource
 from fixtures.profiles import Profile, ProfileSettings
 from fixtures.processes import free_port
 from fixtures.toolchain import Toolchain
@@ -103,26 +105,28 @@ def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, r
     toolchain: Toolchain = request.getfixturevalue("toolchain")
     tools = kf2_toolchain_for(toolchain)  # skips with the one-line reason when Kf's tree cannot be had
     show = progress_line(pytestconfig)
-    try:
+    with actionable(pytestconfig):
         tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
-    except SuiteError as exc:
-        pytest.exit(f"error: {exc}", returncode=3)
     record_versions(run_folder, tools)
     return tools
 
 
 @pytest.fixture(scope="session")
-def kf2_controller(kf2_toolchain: Toolchain, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[Kf2Controller]:
-    """The profile decides where it runs: a local process (embedded), a pod (kind), the cluster's own (existing)."""
+def kf2_controller(request: pytest.FixtureRequest, kf2_toolchain: Toolchain, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[Kf2Controller]:
+    """The profile decides where it runs: a local process (embedded), a pod (kind), the cluster's own (existing).
+    One per run (a process's health port is fixed): under xdist the first worker that needs it starts it, the others use it."""
     # kf2_toolchain first: where Kf's tree cannot be had, the skip comes before any cluster is made.
     try:
-        with profile.kf2_controller(cluster, profile_settings, kf2_toolchain) as controller:
-            run_folder.write_text("kf2-controller-ready-seconds.txt", f"{controller.ready_seconds:.2f} ({controller.where})\n")
-            yield controller
+        with actionable(request.config):
+            controller = profile.kf2_controller(cluster, profile_settings, kf2_toolchain)
+            shared = shared_resource(request, "kf2-controller", profile_settings.start_timeout)
+            with (controller if shared is None else shared.use(lambda: controller, lambda _: {}, lambda _: Given(controller))) as running:
+                if running.ready_seconds is not None:  # the worker that started it
+                    record_start(run_folder, "kf2-controller", running.ready_seconds)
+                    run_folder.write_text("kf2-controller-ready-seconds.txt", f"{running.ready_seconds:.2f} ({running.where})\n")
+                yield running
     except Kf2Unavailable as exc:
         pytest.skip(str(exc))
-    except SuiteError as exc:
-        pytest.exit(f"error: {exc}", returncode=3)
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from fixtures.catalog.registration import (
 from fixtures.catalog.status import BrokerStatus, parse_kubectl_table
 from fixtures.cluster.leftovers import keep_cluster_broker
 from fixtures.processes import free_port
+from fixtures.profiles import Profile, ProfileSettings
 from fixtures.waiting import WaitTimeout
 
 # How long the negative check gives a wrong expectation before reading its failure text.
@@ -32,14 +33,17 @@ EXPECTATION_PROBE_SECONDS = 2.0
 
 
 @pytest.fixture
-def registrations(kube_api: client.ApiClient, suite_options, keeper) -> Iterator[list[Registration]]:
-    """What a scenario registered; deleted (and waited for) afterwards."""
+def registrations(kube_api: client.ApiClient, suite_options, keeper, profile: Profile, profile_settings: ProfileSettings) -> Iterator[list[Registration]]:
+    """What a scenario registered; deleted (and waited for) afterwards, unless
+    the cluster itself is deleted at the run's end (its names are the scenario's own)."""
     applied: list[Registration] = []
     yield applied
     if keeper.keeping:
         for registration in applied:
             if registration.namespace is None:  # a namespaced one is kept with its namespace
                 keep_cluster_broker(kube_api, registration.name)
+        return
+    if profile.disposable(profile_settings):
         return
     for registration in reversed(applied):
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
