@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 import uuid
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 import pytest
 from kubernetes import client
@@ -16,9 +18,9 @@ from fixtures.commands import Cli
 from fixtures.cluster import ClusterAccess
 from fixtures.cluster.leftovers import keep_namespace, scenario_namespace
 from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.run_folder import RunFolder, versions_record
+from fixtures.diagnostics.run_folder import RunFolder, record_start, versions_record
 from fixtures.catalog.install import InstalledServiceCatalog
-from fixtures.lifecycle import Given
+from fixtures.lifecycle import Given, Provider
 from fixtures.parallel import Turn, actionable, shared_folder, shared_resource, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
@@ -30,6 +32,8 @@ from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marke
 from fixtures.terminal import progress_line
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
 from fixtures.toolchain.sources import SOURCES_ENV, sources_dir_from
+
+T = TypeVar("T")
 
 pytest_plugins = [
     "steps.cluster_steps",
@@ -175,6 +179,15 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"asb-conformance: cluster={options.cluster} reports={run.path}"
 
 
+@contextmanager
+def timed_start(provider: Provider[T], run_folder: RunFolder, what: str) -> Iterator[T]:
+    """Start, recording how long it took (timings.json's session_starts)."""
+    started = time.monotonic()
+    with provider as value:
+        record_start(run_folder, what, time.monotonic() - started)
+        yield value
+
+
 @pytest.fixture(scope="session")
 def keeper(pytestconfig: pytest.Config) -> Keeper:
     return pytestconfig.stash[KEEPER]
@@ -228,14 +241,14 @@ def cluster(request: pytest.FixtureRequest, profile: Profile, profile_settings: 
         provider = profile.cluster(profile_settings)
         shared = shared_resource(request, "cluster", profile_settings.start_timeout)
         if shared is None:
-            with provider as access:
+            with timed_start(provider, run_folder, "cluster") as access:
                 yield from _cluster_made(request, profile, provider, access, run_folder)
             return
         made: list[ClusterProvider] = []  # this worker's provider, if it is the one that made the cluster
 
-        def make() -> ClusterProvider:
+        def make() -> AbstractContextManager[ClusterAccess]:
             made.append(provider)
-            return provider
+            return timed_start(provider, run_folder, "cluster")
 
         with shared.use(make, ClusterAccess.to_description, lambda d: Given(ClusterAccess.from_description(d))) as access:
             yield from _cluster_made(request, profile, made[0] if made else None, access, run_folder)
@@ -266,16 +279,17 @@ TURN_TIMEOUT = 1800.0  # the others' scenarios in the same turn, one after the o
 
 
 @pytest.fixture(scope="session")
-def service_catalog(request: pytest.FixtureRequest, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[ServiceCatalogAccess]:
+def service_catalog(request: pytest.FixtureRequest, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[ServiceCatalogAccess]:
     """embedded: the chart's objects applied, its servers as processes; kind: `helm install` of the chart, pods; kubeconfig: must be there already."""
     with actionable(request.config):
         shared = shared_resource(request, "service-catalog", profile_settings.start_timeout)
+        provider = profile.service_catalog(cluster, profile_settings)
         if shared is None:
-            with profile.service_catalog(cluster, profile_settings) as catalog:
+            with timed_start(provider, run_folder, "service-catalog") as catalog:
                 yield catalog
             return
         attach = lambda _: InstalledServiceCatalog(cluster, profile_settings.toolchain, profile_settings.log_dir)  # noqa: E731
-        with shared.use(lambda: profile.service_catalog(cluster, profile_settings), lambda _: {}, attach) as catalog:
+        with shared.use(lambda: timed_start(provider, run_folder, "service-catalog"), lambda _: {}, attach) as catalog:
             yield catalog
 
 
