@@ -55,11 +55,19 @@ toolchain: python
 	$(PY) -m fixtures.toolchain build
 	@$(PY) -m fixtures.toolchain build --profile kf2 || echo "[setup] Kf 2.11 was not built (the line above says why): the @kf2 scenarios will be skipped with that reason" >&2
 
-e2e: setup
-	$(PYTEST) features/ $(PYTEST_ARGS)
+# Scenarios in parallel (pytest-xdist) on one control plane per run; PARALLEL=
+# (empty) runs them one after the other. `-n auto` means 6 workers here
+# (conftest: scenarios wait on Service Catalog, not on cores; ASB_CONFORMANCE_WORKERS).
+PARALLEL ?= -n auto
 
+e2e: setup
+	$(PYTEST) features/ $(PARALLEL) $(PYTEST_ARGS)
+
+# The suite's own tests one at a time (several start an embedded control plane,
+# and two of those cannot share this machine), then the features in parallel.
 test: setup typecheck
-	$(PYTEST) tests/ features/ $(PYTEST_ARGS)
+	$(PYTEST) tests/ $(PYTEST_ARGS)
+	$(PYTEST) features/ $(PARALLEL) $(PYTEST_ARGS)
 
 # The suite's own code, typed (config in pyproject.toml).
 typecheck: python
@@ -107,6 +115,10 @@ soak: $(if $(filter kind%,$(PROFILE)),setup-kind,setup)
 
 preflight: python
 	$(PYTEST) features/ --preflight
+
+# The whole embedded feature run, serial and parallel (medians, where the time went).
+bench-features: setup
+	$(PY) bench/features.py --workers 0,auto --runs 3
 
 bench: setup
 	$(PY) bench/startup.py

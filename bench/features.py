@@ -1,0 +1,71 @@
+"""The whole feature run, serial and in parallel (issue #13), medians over runs:
+
+- wall time of `pytest features/` per worker count (0 = no xdist), the target
+  for the embedded run being <= 60 s warm on this machine's 2 cores;
+- where the time went, from each run's timings.json: what the run started once
+  (cluster, Service Catalog, Kf 2.11's controller) and the scenarios' seconds by
+  kind (registration to Ready, marketplace readers, other steps, teardown), summed
+  over scenarios (in parallel they overlap, so the sum exceeds the wall time).
+
+Each run is a real `pytest features/` in its own process, like a user's. On
+this machine two embedded runs cannot share port 8080 (Service Catalog's
+webhook): run the bench alone, or inside its own network namespace
+(`unshare -n`, as `make bench-features` does as root).
+
+Usage: .venv/bin/python bench/features.py [--workers 0,auto] [--runs N] [--cluster embedded] [-- PYTEST_ARGS]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def one_run(workers: str, cluster: str, extra: list[str], reports: Path) -> tuple[float, dict, str]:
+    argv = [sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:cacheprovider", f"--cluster={cluster}", f"--reports-dir={reports}", *extra]
+    if workers != "0":
+        argv += ["-n", workers]
+    started = time.monotonic()
+    result = subprocess.run(argv, cwd=REPO, capture_output=True, text=True)
+    wall = time.monotonic() - started
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    timings = json.loads((reports / "latest" / "timings.json").read_text()) if (reports / "latest" / "timings.json").exists() else {}
+    return wall, timings, f"exit {result.returncode}: {summary}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", default="0,auto", help="comma-separated xdist worker counts (0: no xdist)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cluster", default="embedded")
+    parser.add_argument("pytest_args", nargs="*")
+    args = parser.parse_args()
+    for workers in args.workers.split(","):
+        walls, last = [], {}
+        for run in range(args.runs):
+            with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
+                wall, timings, outcome = one_run(workers, args.cluster, args.pytest_args, Path(tmp))
+            walls.append(wall)
+            last = timings or last
+            print(f"workers={workers} run {run + 1}: {wall:.1f} s ({outcome})", flush=True)
+        print(f"workers={workers}: feature run wall time, median of {args.runs}: {statistics.median(walls):.1f} s (target <= 60 s embedded, <= 180 s kind)")
+        for name, seconds in (last.get("session_starts") or {}).items():
+            print(f"workers={workers}:   started once: {name} {seconds:.1f} s")
+        for kind, seconds in (last.get("scenario_seconds_by_kind") or {}).items():
+            print(f"workers={workers}:   scenarios, summed: {kind} {seconds:.1f} s")
+        slowest = (last.get("scenarios") or [])[:3]
+        for scenario in slowest:
+            total = scenario["setup"] + scenario["call"] + scenario["teardown"]
+            print(f"workers={workers}:   slowest: {scenario['name'][:90]} {total:.1f} s on {scenario['worker'] or 'the only process'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""One control plane for all xdist workers (fixtures/parallel.py): the first
+worker makes it, the others attach, the maker stops it only after the last one
+detached; a failed start is said to every worker; dead workers do not hold it;
+turns are taken one at a time. Workers are threads here: flock locks open
+files, so two opens in one process exclude each other as two processes would."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from fixtures.cluster.base import ClusterAccess
+from fixtures.errors import SuiteError
+from fixtures.kind.images import BuiltImages
+from fixtures.lifecycle import Given
+from fixtures.parallel import SharedResource, SharedState, Turn
+from fixtures.waiting import WaitTimeout
+
+
+@contextmanager
+def recorded_start(events: list[str]) -> Iterator[dict]:
+    events.append("start")
+    yield {"address": "https://127.0.0.1:6443"}
+    events.append("stop")
+
+
+def test_the_maker_stops_it_only_after_the_last_worker_detached(tmp_path: Path) -> None:
+    events: list[str] = []
+    attached, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        shared = SharedResource(tmp_path, "cluster", "gw1", start_timeout=10)
+        with shared.use(lambda: recorded_start(events), dict, lambda d: Given({**d, "attached": True})) as value:
+            assert value == {"address": "https://127.0.0.1:6443", "attached": True}
+            events.append("attach")
+            attached.set()
+            release.wait(10)
+            events.append("detach")
+
+    maker = SharedResource(tmp_path, "cluster", "gw0", start_timeout=10, detach_timeout=10)
+    other = threading.Thread(target=other_worker)
+    with maker.use(lambda: recorded_start(events), dict, lambda d: Given(d)) as value:
+        assert value == {"address": "https://127.0.0.1:6443"}
+        other.start()
+        assert attached.wait(10), "the second worker never attached"
+        threading.Timer(0.5, release.set).start()
+    other.join(10)
+    assert events == ["start", "attach", "detach", "stop"]
+    final = maker.read()
+    assert final is not None and final.state == "stopped" and final.users == {}
+
+
+def test_a_failed_start_is_said_to_every_worker(tmp_path: Path) -> None:
+    def broken() -> Iterator[dict]:
+        raise SuiteError("etcd not found: install etcd-server")
+
+    with pytest.raises(SuiteError):
+        with SharedResource(tmp_path, "cluster", "gw0", start_timeout=5).use(contextmanager(broken), dict, Given):
+            pass
+    with pytest.raises(SuiteError, match="failed to start in worker gw0: etcd not found: install etcd-server"):
+        with SharedResource(tmp_path, "cluster", "gw1", start_timeout=5).use(contextmanager(broken), dict, Given):
+            pass
+
+
+def test_a_dead_worker_does_not_hold_the_maker(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    events: list[str] = []
+    maker = SharedResource(tmp_path, "cluster", "gw0", start_timeout=5, detach_timeout=5)
+    with maker.use(lambda: recorded_start(events), dict, Given):
+        with maker._locked():  # a worker that attached, then was SIGKILLed
+            state = maker._read()
+            assert state is not None
+            state.users["gw7"] = dead.pid
+            maker._write(state)
+    assert events == ["start", "stop"]
+
+
+def test_a_live_worker_that_never_detaches_is_named_when_the_maker_gives_up(tmp_path: Path) -> None:
+    maker = SharedResource(tmp_path, "cluster", "gw0", start_timeout=5, detach_timeout=0.5)
+    events: list[str] = []
+    with pytest.raises(WaitTimeout, match=r"still attached: gw3 \(pid \d+\)"):
+        with maker.use(lambda: recorded_start(events), dict, Given):
+            with maker._locked():
+                state = maker._read()
+                assert state is not None
+                state.users["gw3"] = os.getpid()  # alive: this process
+                maker._write(state)
+    assert events == ["start", "stop"], "it still stops what it made"
+
+
+def test_a_predecessors_file_whose_maker_died_is_taken_over(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / "cluster.json").write_text(json.dumps(SharedState("ready", "gw0", dead.pid, {"address": "gone"}).__dict__))
+    events: list[str] = []
+    with SharedResource(tmp_path, "cluster", "gw1", start_timeout=5).use(lambda: recorded_start(events), dict, Given) as value:
+        assert value == {"address": "https://127.0.0.1:6443"}
+    assert events == ["start", "stop"]
+
+
+def test_turns_are_taken_one_at_a_time_and_a_wait_names_the_holder(tmp_path: Path) -> None:
+    with Turn(tmp_path, "page-names", "gw0 test_chart", timeout=5):
+        with pytest.raises(WaitTimeout, match=r"held by gw0 test_chart \(pid \d+\)"):
+            with Turn(tmp_path, "page-names", "gw1 test_method1", timeout=0.5):
+                pass
+    with Turn(tmp_path, "page-names", "gw1 test_method1", timeout=5):
+        pass
+
+
+def test_a_cluster_description_round_trips() -> None:
+    images = BuiltImages("node:1", "catalog:1", "python:1", node_built=False)
+    access = ClusterAccess(Path("/tmp/k/kubeconfig"), "https://127.0.0.1:6443", "kind cluster asb", True, "kind", images, "asb")
+    assert ClusterAccess.from_description(json.loads(json.dumps(access.to_description()))) == access
+    embedded = ClusterAccess(Path("/tmp/e/kubeconfig"), "https://127.0.0.1:1", "embedded", False)
+    assert ClusterAccess.from_description(embedded.to_description()) == embedded
+
+
+class FakeKf:
+    """`kf marketplace` of Kf v0.2.0 as it prints, with two brokers offering `dynamodb`."""
+
+    kubeconfig = Path("/tmp/kubeconfig")
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, ...]] = []
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        self.asked.append(args)
+        selector = args[args.index("-s") + 1] if "-s" in args else None
+        if selector is None:
+            out = ('2 services can be used in namespace "ns", use the --service flag to list the plans for a service\n\n'
+                   "Broker     Name      Namespace  Status  Description\n"
+                   "mine       dynamodb             Active  tables\n"
+                   "mine       sqs                  Active  queues\n"
+                   "theirs     dynamodb             Active  tables\n")
+        elif selector == "class-mine-dynamodb":
+            out = "Name      Free   Status  Description\nhashrange true   Active  mine\n"
+        elif selector == "sqs":
+            out = "Name      Free   Status  Description\nstandard  true   Active  mine\n"
+        else:  # kf's -s by name: the first class of that name, here the other broker's
+            out = "Name      Free   Status  Description\ntheirs-only true Active  theirs\n"
+        return subprocess.CompletedProcess(args, 0, out, "")
+
+
+class FakeCustomObjects:
+    def list_cluster_custom_object(self, group: str, version: str, plural: str) -> dict:
+        classes = [
+            {"metadata": {"name": "class-theirs-dynamodb"}, "spec": {"clusterServiceBrokerName": "theirs", "externalName": "dynamodb"}},
+            {"metadata": {"name": "class-mine-dynamodb"}, "spec": {"clusterServiceBrokerName": "mine", "externalName": "dynamodb"}},
+        ]
+        return {"items": classes if plural == "clusterserviceclasses" else []}
+
+    def list_namespaced_custom_object(self, group: str, version: str, namespace: str, plural: str) -> dict:
+        return {"items": []}
+
+
+def test_the_kf_reader_lists_one_brokers_offerings_even_where_another_broker_offers_the_same_names() -> None:
+    from fixtures.marketplace.readers import KfReader
+
+    kf = FakeKf()
+    reader = KfReader.__new__(KfReader)
+    reader.kf, reader.custom = kf, FakeCustomObjects()  # type: ignore[assignment]
+    listing = reader.read("ns", "mine")
+    assert listing.pairs == {("dynamodb", "hashrange"), ("sqs", "standard")}
+    assert ("--kubeconfig", "/tmp/kubeconfig", "--namespace", "ns", "marketplace", "-s", "class-mine-dynamodb") in kf.asked
+    assert "by class id" in listing.command
