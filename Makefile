@@ -15,7 +15,7 @@ ETCD_PACKAGE := etcd-server
 ASB_CONFORMANCE_SOURCES ?= $(abspath $(wildcard ../shared/sources))
 export ASB_CONFORMANCE_SOURCES
 
-.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck e2e-existing bench preflight lock clean setup-kind e2e-kind bench-kind soak
+.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck e2e-existing bench bench-features preflight lock clean setup-kind e2e-kind bench-kind soak
 
 setup: python system toolchain
 
