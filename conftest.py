@@ -268,6 +268,8 @@ def _turn(request: pytest.FixtureRequest) -> Iterator[None]:
     """Under xdist, a scenario tagged in TURNS waits for its turn (one worker at a time)."""
     worker = xdist_worker(request.config)
     turn = next((TURNS[tag] for tag in TURNS if request.node.get_closest_marker(tag)), None)
+    if request.config.stash[OPTIONS].external_broker is not None and request.node.get_closest_marker("any_broker"):
+        turn = "external-broker"  # one broker, its catalog IDs the same for every scenario
     if worker is None or turn is None:
         yield
         return

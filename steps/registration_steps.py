@@ -33,9 +33,11 @@ EXPECTATION_PROBE_SECONDS = 2.0
 
 
 @pytest.fixture
-def registrations(kube_api: client.ApiClient, suite_options, keeper, profile: Profile, profile_settings: ProfileSettings) -> Iterator[list[Registration]]:
+def registrations(kube_api: client.ApiClient, suite_options, keeper, profile: Profile, profile_settings: ProfileSettings, external_broker) -> Iterator[list[Registration]]:
     """What a scenario registered; deleted (and waited for) afterwards, unless
-    the cluster itself is deleted at the run's end (its names are the scenario's own)."""
+    the cluster itself is deleted at the run's end and the broker's catalog IDs
+    are the scenario's own (the mock broker's are; a --broker-url broker's are
+    the same for every scenario, so its classes must be gone before the next)."""
     applied: list[Registration] = []
     yield applied
     if keeper.keeping:
@@ -43,7 +45,7 @@ def registrations(kube_api: client.ApiClient, suite_options, keeper, profile: Pr
             if registration.namespace is None:  # a namespaced one is kept with its namespace
                 keep_cluster_broker(kube_api, registration.name)
         return
-    if profile.disposable(profile_settings):
+    if profile.disposable(profile_settings) and external_broker is None:
         return
     for registration in reversed(applied):
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
