@@ -25,7 +25,6 @@ from fixtures.catalog.registration import (
 from fixtures.catalog.status import BrokerStatus, parse_kubectl_table
 from fixtures.cluster.leftovers import keep_cluster_broker
 from fixtures.processes import free_port
-from fixtures.profiles import Profile, ProfileSettings
 from fixtures.waiting import WaitTimeout
 
 # How long the negative check gives a wrong expectation before reading its failure text.
@@ -33,19 +32,16 @@ EXPECTATION_PROBE_SECONDS = 2.0
 
 
 @pytest.fixture
-def registrations(kube_api: client.ApiClient, suite_options, keeper, profile: Profile, profile_settings: ProfileSettings, external_broker) -> Iterator[list[Registration]]:
-    """What a scenario registered; deleted (and waited for) afterwards, unless
-    the cluster itself is deleted at the run's end and the broker's catalog IDs
-    are the scenario's own (the mock broker's are; a --broker-url broker's are
-    the same for every scenario, so its classes must be gone before the next)."""
+def registrations(kube_api: client.ApiClient, suite_options, keeper) -> Iterator[list[Registration]]:
+    """What a scenario registered; deleted (and waited for) afterwards: even on a
+    cluster the run deletes, another scenario's `kf create-service NAME` resolves
+    classes by their external names, which must then be offered once."""
     applied: list[Registration] = []
     yield applied
     if keeper.keeping:
         for registration in applied:
             if registration.namespace is None:  # a namespaced one is kept with its namespace
                 keep_cluster_broker(kube_api, registration.name)
-        return
-    if profile.disposable(profile_settings) and external_broker is None:
         return
     for registration in reversed(applied):
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
