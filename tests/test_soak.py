@@ -127,3 +127,22 @@ def test_bad_soak_options_say_one_line_and_exit_2():
     for args in (["--runs", "-1"], ["--cluster", "nowhere"], ["--runs", "0", "--interrupts", "0"]):
         result = subprocess.run([sys.executable, "tools/soak.py", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: "), (args, result.stderr)
+
+
+def test_an_xdist_worker_is_found_among_pytests_children_by_execnets_bootstrap():
+    """xdist starts each worker as `python -c "import sys;exec(eval(sys.stdin.readline()))"`."""
+    from fixtures.soak.runner import XDIST_WORKER_MARK
+
+    parent = subprocess.Popen(
+        [sys.executable, "-c", "import subprocess, sys; w = subprocess.Popen([sys.executable, '-c', 'import sys;exec(eval(sys.stdin.readline()))'], stdin=subprocess.PIPE); print(w.pid, flush=True); w.wait()"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        watch = ProcessWatch(parent.pid)
+        assert [seen.pid for seen in watch.children_named(XDIST_WORKER_MARK)] == [worker]
+    finally:
+        parent.kill()
+        parent.wait()
+        subprocess.run(["kill", "-9", str(worker)], check=False)
