@@ -95,7 +95,8 @@ def broker_recovers(osb_broker: MockBroker) -> None:
 
 
 @when(parsers.parse('the broker stops offering "{removed}" and starts offering "{added}" from the catalog "{source}"'))
-def catalog_drift(osb_broker: MockBroker, removed: str, added: str, source: str, scenario_id: str) -> None:
+def catalog_drift(osb_broker: MockBroker, removed: str, added: str, source: str, scenario_id: str, class_changes) -> None:
+    # class_changes: watching the classes from before the drift, so a short-lived state is seen.
     current = osb_broker.fetch_catalog()
     addition = [s for s in scenario_catalog(source, scenario_id).services if s.name == added]
     assert addition, f"the catalog {source!r} has no service {added!r}"
