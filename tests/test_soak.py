@@ -105,7 +105,12 @@ def test_what_a_killed_run_left_is_counted_and_the_next_sweep_removes_its_folder
         if listener_pid:
             subprocess.run(["kill", "-9", str(listener_pid)], check=False)
     assert Path(folder).name in sweep_temp_dirs().removed.get("temp folders", [])
-    assert count_leftovers(watch).total() == 0
+
+    def nothing_left() -> Observation[None]:  # the killed listener takes a moment to be gone
+        left = count_leftovers(watch)
+        return Observation(left.total() == 0, None, str(left))
+
+    wait_for("nothing of the killed run to be left", nothing_left, timeout=10)
 
 
 def test_the_report_flags_flakes_and_what_an_interrupt_left():
