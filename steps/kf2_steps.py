@@ -143,13 +143,16 @@ def kf2_failure_timeout(pytestconfig: pytest.Config) -> float:
 
 
 @pytest.fixture
-def kf2_brokers(kube_api: client.ApiClient, suite_options: SuiteOptions, keeper: Keeper) -> Iterator[list[KfBroker]]:
-    """The kf.dev brokers a scenario registered; removed afterwards."""
+def kf2_brokers(kube_api: client.ApiClient, suite_options: SuiteOptions, keeper: Keeper, kf2_failure_timeout: float) -> Iterator[list[KfBroker]]:
+    """The kf.dev brokers a scenario registered; removed afterwards. Kf's controller
+    fetches a failing catalog with its retries inside one reconcile (about 150 s),
+    and a deletion waits for a free worker: seen in a soak, a deletion taken up
+    60 s after it was asked; so the wait is the failure timeout's, not Ready's."""
     made: list[KfBroker] = []
     yield made
     if not keeper.keeping:
         for broker in reversed(made):
-            brokers.remove(kube_api, broker, suite_options.ready_timeout)
+            brokers.remove(kube_api, broker, max(suite_options.ready_timeout, kf2_failure_timeout))
 
 
 @dataclass(frozen=True)
