@@ -121,10 +121,9 @@ RUN_FOLDER_INPUT = "asb_conformance_run_folder"
 TURNS = {
     "method1": "page-names",  # the page's literal ClusterServiceBroker aws-servicebroker and namespace aws-sb
     "chart": "page-names",
-    # Kf 2.11's one controller: with several scenarios' kf.dev brokers at once,
-    # some were never reconciled (create-service-broker's wait ran out, nothing
-    # in the controller's log for that broker until it was deleted). Not yet
-    # understood; until it is, its scenarios run one at a time.
+    # Kf 2.11's one controller: a failing catalog fetch (the wrong-password and
+    # unreachable-URL scenarios) holds one of its few reconcile workers ~150 s,
+    # so other scenarios' kf.dev brokers went unreconciled meanwhile: one at a time.
     "kf2": "kf2",
 }
 
