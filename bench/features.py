@@ -4,8 +4,8 @@
   for the embedded run being <= 60 s warm on this machine's 2 cores;
 - where the time went, from each run's timings.json: what the run started once
   (cluster, Service Catalog, Kf 2.11's controller) and the scenarios' seconds by
-  kind (registration to Ready, marketplace readers, other steps, teardown), summed
-  over scenarios (in parallel they overlap, so the sum exceeds the wall time).
+  phase (set-up, registration to Ready, assertions, teardown), summed over
+  scenarios (in parallel they overlap, so the sum exceeds the wall time).
 
 Each run is a real `pytest features/` in its own process, like a user's. On
 this machine two embedded runs cannot share port 8080 (Service Catalog's
@@ -58,12 +58,10 @@ def main() -> int:
         print(f"workers={workers}: feature run wall time, median of {args.runs}: {statistics.median(walls):.1f} s (target <= 60 s embedded, <= 180 s kind)")
         for name, seconds in (last.get("session_starts") or {}).items():
             print(f"workers={workers}:   started once: {name} {seconds:.1f} s")
-        for kind, seconds in (last.get("scenario_seconds_by_kind") or {}).items():
-            print(f"workers={workers}:   scenarios, summed: {kind} {seconds:.1f} s")
-        slowest = (last.get("scenarios") or [])[:3]
-        for scenario in slowest:
-            total = scenario["setup"] + scenario["call"] + scenario["teardown"]
-            print(f"workers={workers}:   slowest: {scenario['name'][:90]} {total:.1f} s on {scenario['worker'] or 'the only process'}")
+        for phase, seconds in (last.get("scenario_seconds_by_phase") or {}).items():
+            print(f"workers={workers}:   scenarios, summed: {phase} {seconds:.1f} s")
+        for scenario in (last.get("scenarios") or [])[:3]:
+            print(f"workers={workers}:   slowest: {scenario['name'][:90]} {scenario['total']:.1f} s")
     return 0
 
 
