@@ -10,24 +10,9 @@ import tempfile
 from pathlib import Path
 
 from fixtures.ownership import folder_owner
+from fixtures.soak.census import descendants
 from fixtures.waiting import Observation, wait_for
 from tests.conftest import REPO_ROOT
-
-
-def _children(pid: int) -> set[int]:
-    """Every descendant of pid, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -54,7 +39,7 @@ def _interrupt_once_catalog_runs(tmp_path: Path, signum: int) -> set[int]:
     )
     try:
         def controller_started() -> Observation[set[int]]:
-            children = _children(suite.pid)
+            children = descendants(suite.pid)
             logs = list(reports.glob("*/logs/service-catalog-controller-manager.log"))
             return Observation(bool(logs) and len(children) >= 4, children, f"{len(children)} child processes, controller log: {bool(logs)}")
 
