@@ -11,6 +11,7 @@ import subprocess
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterator
 
 import pytest
@@ -19,7 +20,8 @@ from fixtures.cluster.base import ClusterAccess
 from fixtures.errors import SuiteError
 from fixtures.kind.images import BuiltImages
 from fixtures.lifecycle import Given
-from fixtures.parallel import SharedResource, SharedState, Turn
+from fixtures.kf2.pod import Kf2Unavailable
+from fixtures.parallel import SharedResource, SharedState, Turn, actionable
 from fixtures.waiting import WaitTimeout
 
 
@@ -170,3 +172,14 @@ def test_the_kf_reader_lists_one_brokers_offerings_even_where_another_broker_off
     assert listing.pairs == {("dynamodb", "hashrange"), ("sqs", "standard")}
     assert ("--kubeconfig", "/tmp/kubeconfig", "--namespace", "ns", "marketplace", "-s", "class-mine-dynamodb") in kf.asked
     assert "by class id" in listing.command
+
+
+def test_what_a_cluster_lacks_skips_its_scenarios_and_a_users_error_still_ends_the_run() -> None:
+    # CI's existing-cluster stage ended with exit 3 because a cluster without Kf 2.11 was taken for a user's error.
+    not_a_worker = SimpleNamespace()
+    with pytest.raises(pytest.skip.Exception, match="runs no Kf 2.11"):
+        with actionable(not_a_worker, skips=(Kf2Unavailable,)):  # type: ignore[arg-type]
+            raise Kf2Unavailable("this cluster runs no Kf 2.11")
+    with pytest.raises(pytest.exit.Exception, match="error: --ready-timeout"):
+        with actionable(not_a_worker, skips=(Kf2Unavailable,)):  # type: ignore[arg-type]
+            raise SuiteError("--ready-timeout: not a number")
