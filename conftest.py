@@ -5,7 +5,7 @@ import os
 import signal
 import time
 import uuid
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator, TypeVar
 
@@ -21,7 +21,7 @@ from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, record_start, versions_record
 from fixtures.catalog.install import InstalledServiceCatalog
 from fixtures.lifecycle import Given, Provider
-from fixtures.parallel import Turn, actionable, shared_folder, shared_resource, xdist_worker
+from fixtures.parallel import ScenarioTurns, Turn, actionable, shared_folder, shared_resource, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
 from fixtures import processes
@@ -32,6 +32,8 @@ from fixtures.options import SuiteOptions, parse_aws, parse_cluster, parse_marke
 from fixtures.terminal import progress_line
 from fixtures.toolchain import BIN_DIR_ENV, Toolchain
 from fixtures.toolchain.sources import SOURCES_ENV, sources_dir_from
+from fixtures.turn_names import CLASS_NAMES, EXTERNAL_BROKER, PAGE_NAMES, SHARED, WHOLE
+from fixtures.turn_names import ORDER as TURN_ORDER
 
 T = TypeVar("T")
 
@@ -117,14 +119,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 RUN_FOLDER_INPUT = "asb_conformance_run_folder"
 # Scenarios that use something a cluster has only one of take turns across
-# xdist workers (tag -> the turn they take).
-TURNS = {
-    "method1": "page-names",  # the page's literal ClusterServiceBroker aws-servicebroker and namespace aws-sb
-    "chart": "page-names",
-    # Kf 2.11's one controller: a failing catalog fetch (the wrong-password and
-    # unreachable-URL scenarios) holds one of its few reconcile workers ~150 s,
-    # so other scenarios' kf.dev brokers went unreconciled meanwhile: one at a time.
-    "kf2": "kf2",
+# xdist workers: tag -> the turns they take for the whole scenario (steps take
+# theirs with scenario_turns). What each turn guards: fixtures/turn_names.py.
+TURNS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "method1": ((PAGE_NAMES, WHOLE), (CLASS_NAMES, SHARED)),
+    "chart": ((PAGE_NAMES, WHOLE), (CLASS_NAMES, SHARED)),
+    "journey": ((CLASS_NAMES, WHOLE),),
 }
 
 
@@ -153,7 +153,12 @@ def _external_broker_choice(config: pytest.Config) -> ExternalBrokerChoice | Non
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Decided at collection, before any cluster boots: what this run cannot do is skipped with its reason."""
+    """Decided at collection, before any cluster boots: what this run cannot do is skipped with its reason.
+    Under xdist the Kf 2.11 scenarios go first: Kf's own retry schedule makes
+    two of them about 155 s long, and they need nothing of Service Catalog's
+    busy controller, so they run beside the rest instead of after it."""
+    if xdist_worker(config) is not None:
+        items.sort(key=lambda item: item.get_closest_marker("kf2") is None)  # stable: the same order in every worker
     options, profile = config.stash[OPTIONS], config.stash[PROFILE]
     for item in items:
         if item.get_closest_marker("needs_pods") and not profile.runs_pods:
@@ -269,16 +274,27 @@ def _cluster_made(request: pytest.FixtureRequest, profile: Profile, maker: Clust
 
 @pytest.fixture(autouse=True)
 def _turn(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Under xdist, a scenario tagged in TURNS waits for its turn (one worker at a time)."""
+    """Under xdist, a scenario tagged in TURNS waits for its turns (in TURN_ORDER: no two wait on each other)."""
     worker = xdist_worker(request.config)
-    turn = next((TURNS[tag] for tag in TURNS if request.node.get_closest_marker(tag)), None)
+    turns = {name: shared for tag, taken in TURNS.items() if request.node.get_closest_marker(tag) for name, shared in taken}
     if request.config.stash[OPTIONS].external_broker is not None and request.node.get_closest_marker("any_broker"):
-        turn = "external-broker"  # one broker, its catalog IDs the same for every scenario
-    if worker is None or turn is None:
+        turns[EXTERNAL_BROKER] = WHOLE
+    if worker is None or not turns:
         yield
         return
-    with Turn(shared_folder(request), turn, f"{worker} {request.node.name}", timeout=TURN_TIMEOUT):
+    with ExitStack() as held:
+        for name in sorted(turns, key=TURN_ORDER.index):
+            held.enter_context(Turn(shared_folder(request), name, f"{worker} {request.node.name}", timeout=TURN_TIMEOUT, shared=turns[name], order=TURN_ORDER))
         yield
+
+
+@pytest.fixture
+def scenario_turns(request: pytest.FixtureRequest) -> Iterator[ScenarioTurns]:
+    """Turns a scenario's steps take (e.g. a registration's class names), held
+    until its teardown: the fixtures that use it (registrations, kf2_brokers)
+    are torn down first, so a turn outlives what it guards."""
+    with ExitStack() as held:
+        yield ScenarioTurns(shared_folder(request), xdist_worker(request.config), request.node.name, held, TURN_TIMEOUT, TURN_ORDER)
 
 
 TURN_TIMEOUT = 1800.0  # the others' scenarios in the same turn, one after the other

@@ -49,7 +49,7 @@ Feature: Today's Kf (2.11): the page's promise, and the registration that works 
     And Kf's ClusterServiceBroker is not Ready, and its message mentions "401"
 
   @negative
-  Scenario: A URL nothing listens on: the CLI and Kf's broker condition say so
-    When I run kf create-service-broker cluster-wide to a URL nothing listens on
+  Scenario: A URL nothing listens on, space-scoped: the CLI and Kf's broker condition say so
+    When I run kf create-service-broker --space-scoped to a URL nothing listens on
     Then kf create-service-broker fails, telling me to check the URL and credentials
-    And Kf's ClusterServiceBroker is not Ready, and its message mentions "connection refused"
+    And Kf's ServiceBroker is not Ready, and its message mentions "connection refused"

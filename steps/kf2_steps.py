@@ -21,17 +21,18 @@ from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, record_start
 from fixtures.errors import SuiteError
 from fixtures.kf2 import brokers
-from fixtures.kf2.brokers import KfBroker, KfBrokerStatus
+from fixtures.kf2.brokers import KfBroker, KfBrokerStatus, Removal
 from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of
 from fixtures.kf2.controller import Kf2Controller
 from fixtures.kf2.generation import PAGE_PROMISE_DRIFT, aws_broker_skip_reason, kf2_toolchain_for, record_versions
 from fixtures.kf2.pod import Kf2Unavailable
 from fixtures.lifecycle import Given
 from fixtures.options import SuiteOptions, parse_seconds
-from fixtures.parallel import actionable, shared_resource
+from fixtures.parallel import ScenarioTurns, actionable, shared_resource
 from fixtures.profiles import Profile, ProfileSettings
 from fixtures.processes import free_port
 from fixtures.toolchain import Toolchain
+from fixtures.turn_names import KF_CLUSTER_BROKERS
 from fixtures.terminal import progress_line
 
 # Kf's controller retries a failing catalog fetch 5 times from 10 s, doubling
@@ -140,17 +141,45 @@ def kf2_failure_timeout(pytestconfig: pytest.Config) -> float:
         raise pytest.UsageError(str(exc)) from None
 
 
+class Kf2Brokers(list[KfBroker]):
+    """The kf.dev brokers a scenario registered, and the turns they take under xdist."""
+
+    def __init__(self, turns: ScenarioTurns):
+        super().__init__()
+        self.turns = turns
+
+
+@pytest.fixture(scope="session")
+def kf2_removals(kube_api: client.ApiClient, suite_options: SuiteOptions, kf2_failure_timeout: float, kf2_controller: Kf2Controller) -> Iterator[list[Removal]]:
+    """Space-scoped kf.dev brokers whose deletion was asked for, waited for at
+    the end of this process's session. Kf's ServiceBroker reconciler, when its
+    finalizer update conflicts, fetches a failing catalog twice over (about
+    300 s; measured), and nothing of a scenario's reads their deletion: its
+    worker runs other scenarios meanwhile, and the run still ends with none left
+    (Kf's controller, which removes them, is stopped after this)."""
+    pending: list[Removal] = []
+    yield pending
+    for removal in pending:
+        brokers.finish_removal(kube_api, removal, 2 * max(suite_options.ready_timeout, kf2_failure_timeout))
+
+
 @pytest.fixture
-def kf2_brokers(kube_api: client.ApiClient, suite_options: SuiteOptions, keeper: Keeper, kf2_failure_timeout: float) -> Iterator[list[KfBroker]]:
+def kf2_brokers(kube_api: client.ApiClient, suite_options: SuiteOptions, keeper: Keeper, kf2_failure_timeout: float, scenario_turns: ScenarioTurns,
+                kf2_removals: list[Removal]) -> Iterator[Kf2Brokers]:
     """The kf.dev brokers a scenario registered; removed afterwards. Kf's controller
     fetches a failing catalog with its retries inside one reconcile (about 150 s),
     and a deletion waits for a free worker: seen in a soak, a deletion taken up
-    60 s after it was asked; so the wait is the failure timeout's, not Ready's."""
-    made: list[KfBroker] = []
+    60 s after it was asked; so the wait is the failure timeout's, not Ready's.
+    A cluster-wide one is waited for here (its turn guards Kf's reconciler until
+    it is gone); a space-scoped one at the session's end (kf2_removals)."""
+    made = Kf2Brokers(scenario_turns)
     yield made
     if not keeper.keeping:
         for broker in reversed(made):
-            brokers.remove(kube_api, broker, max(suite_options.ready_timeout, kf2_failure_timeout))
+            if broker.namespace is None:
+                brokers.remove(kube_api, broker, max(suite_options.ready_timeout, kf2_failure_timeout))
+            elif (removal := brokers.start_removal(kube_api, broker)) is not None:
+                kf2_removals.append(removal)
 
 
 @dataclass(frozen=True)
@@ -182,7 +211,10 @@ def real_aws_broker(toolchain: Toolchain) -> MockBroker:
 
 
 # --- registering with Kf 2.11 -------------------------------------------------------
-def _create(kf2_cli: Kf2Cli, kf2_brokers: list[KfBroker], name: str, auth: BasicAuth, url: str, space: str, space_scoped: bool) -> Kf2Registration:
+def _create(kf2_cli: Kf2Cli, kf2_brokers: Kf2Brokers, name: str, auth: BasicAuth, url: str, space: str, space_scoped: bool, failing: bool = False) -> Kf2Registration:
+    """`failing`: its catalog fetch is meant to fail (see KF_CLUSTER_BROKERS)."""
+    if not space_scoped:
+        kf2_brokers.turns.take(KF_CLUSTER_BROKERS, shared=not failing, patient=True)
     broker = KfBroker(name, space if space_scoped else None)
     kf2_brokers.append(broker)
     result = kf2_cli.create_service_broker(name, auth.username, auth.password, url, space if space_scoped else None)
@@ -190,23 +222,28 @@ def _create(kf2_cli: Kf2Cli, kf2_brokers: list[KfBroker], name: str, auth: Basic
 
 
 @when(parsers.parse("I run kf create-service-broker {scope} with the broker's URL and credentials"), target_fixture="kf2_registration")
-def create_broker(kf2_cli: Kf2Cli, kf2_brokers: list[KfBroker], osb_broker: MockBroker, namespace: str, scenario_id: str, scope: str) -> Kf2Registration:
-    assert scope in ("cluster-wide", "--space-scoped"), f"scope is cluster-wide or --space-scoped, not {scope!r}"
+def create_broker(kf2_cli: Kf2Cli, kf2_brokers: Kf2Brokers, osb_broker: MockBroker, namespace: str, scenario_id: str, scope: str) -> Kf2Registration:
     assert isinstance(osb_broker.auth, BasicAuth), "kf create-service-broker takes basic auth only"
-    return _create(kf2_cli, kf2_brokers, f"asb-{scenario_id}", osb_broker.auth, osb_broker.url, namespace, scope == "--space-scoped")
+    return _create(kf2_cli, kf2_brokers, f"asb-{scenario_id}", osb_broker.auth, osb_broker.url, namespace, _space_scoped(scope))
 
 
-@when("I run kf create-service-broker cluster-wide with a wrong password", target_fixture="kf2_registration")
-def create_broker_wrong_password(kf2_cli: Kf2Cli, kf2_brokers: list[KfBroker], osb_broker: MockBroker, namespace: str, scenario_id: str) -> Kf2Registration:
+# A failing catalog fetch keeps Kf's reconciler busy about 150 s (KF_CLUSTER_BROKERS).
+@when(parsers.parse("I run kf create-service-broker {scope} with a wrong password"), target_fixture="kf2_registration")
+def create_broker_wrong_password(kf2_cli: Kf2Cli, kf2_brokers: Kf2Brokers, osb_broker: MockBroker, namespace: str, scenario_id: str, scope: str) -> Kf2Registration:
     assert isinstance(osb_broker.auth, BasicAuth)
     wrong = BasicAuth(osb_broker.auth.username, BasicAuth.generate().password)  # a fresh secret, registered for redaction
     assert osb_broker.get("/v2/catalog", auth=wrong).status_code == 401
-    return _create(kf2_cli, kf2_brokers, f"asb-{scenario_id}", wrong, osb_broker.url, namespace, False)
+    return _create(kf2_cli, kf2_brokers, f"asb-{scenario_id}", wrong, osb_broker.url, namespace, _space_scoped(scope), failing=True)
 
 
-@when("I run kf create-service-broker cluster-wide to a URL nothing listens on", target_fixture="kf2_registration")
-def create_broker_nowhere(kf2_cli: Kf2Cli, kf2_brokers: list[KfBroker], namespace: str, scenario_id: str) -> Kf2Registration:
-    return _create(kf2_cli, kf2_brokers, f"asb-{scenario_id}", BasicAuth.generate(), f"http://127.0.0.1:{free_port()}", namespace, False)
+@when(parsers.parse("I run kf create-service-broker {scope} to a URL nothing listens on"), target_fixture="kf2_registration")
+def create_broker_nowhere(kf2_cli: Kf2Cli, kf2_brokers: Kf2Brokers, namespace: str, scenario_id: str, scope: str) -> Kf2Registration:
+    return _create(kf2_cli, kf2_brokers, f"asb-{scenario_id}", BasicAuth.generate(), f"http://127.0.0.1:{free_port()}", namespace, _space_scoped(scope), failing=True)
+
+
+def _space_scoped(scope: str) -> bool:
+    assert scope in ("cluster-wide", "--space-scoped"), f"scope is cluster-wide or --space-scoped, not {scope!r}"
+    return scope == "--space-scoped"
 
 
 @then("kf create-service-broker says Success")

@@ -9,7 +9,7 @@ from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.aws.backends import MotoServer
-from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, resolve_chart
+from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, resolve_chart, uninstall
 from fixtures.aws.prerequisites import PrerequisitesStack
 from fixtures.catalog import names
 from fixtures.catalog.registration import broker_watch, wait_until_ready
@@ -44,16 +44,17 @@ def aws_broker_chart(pytestconfig, helm: Cli, toolchain, run_folder) -> AwsBroke
 
 
 @when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key'), target_fixture="helm_release")
-def helm_install(aws_broker_chart, prerequisites, namespace, helm, cluster, toolchain, run_folder) -> Iterator[str]:
-    yield from _install(aws_broker_chart, prerequisites, namespace, (), helm, cluster, toolchain, run_folder)
+def helm_install(aws_broker_chart, prerequisites, namespace, helm, cluster, toolchain, run_folder, kube_api, suite_options) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (), helm, cluster, toolchain, run_folder, kube_api, suite_options.ready_timeout)
 
 
 @when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key and "{value}"'), target_fixture="helm_release")
-def helm_install_with(aws_broker_chart, prerequisites, namespace, value, helm, cluster, toolchain, run_folder) -> Iterator[str]:
-    yield from _install(aws_broker_chart, prerequisites, namespace, (value,), helm, cluster, toolchain, run_folder)
+def helm_install_with(aws_broker_chart, prerequisites, namespace, value, helm, cluster, toolchain, run_folder, kube_api, suite_options) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (value,), helm, cluster, toolchain, run_folder, kube_api, suite_options.ready_timeout)
 
 
-def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, extra: tuple[str, ...], helm: Cli, cluster, toolchain, run_folder) -> Iterator[str]:
+def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, extra: tuple[str, ...], helm: Cli, cluster, toolchain, run_folder,
+             kube_api: client.ApiClient, gone_timeout: float) -> Iterator[str]:
     assert namespace == NAMESPACE, f"the page installs into {NAMESPACE}, not {namespace}"
     if isinstance(stack.aws, MotoServer) and chart.is_upstream:
         pytest.skip(
@@ -74,7 +75,7 @@ def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, e
     try:
         yield RELEASE
     finally:
-        helm.run("uninstall", RELEASE, "--namespace", namespace, check=False, timeout=300)
+        uninstall(helm, kube_api, namespace, gone_timeout)
 
 
 @then("the broker's pod becomes Ready")

@@ -9,6 +9,7 @@ from kubernetes import client
 from pytest_bdd import parsers, then, when
 
 from fixtures.brokers.mock import MockBroker
+from fixtures.brokers.osb import Catalog
 from fixtures.catalog.events import wait_for_event
 from fixtures.catalog.registration import (
     Registration,
@@ -24,19 +25,30 @@ from fixtures.catalog.registration import (
 )
 from fixtures.catalog.status import BrokerStatus, parse_kubectl_table
 from fixtures.cluster.leftovers import keep_cluster_broker
+from fixtures.parallel import ScenarioTurns
 from fixtures.processes import free_port
+from fixtures.turn_names import CATALOG_WRITES, CLASS_NAMES, LARGE_CATALOG_OBJECTS
 from fixtures.waiting import WaitTimeout
 
 # How long the negative check gives a wrong expectation before reading its failure text.
 EXPECTATION_PROBE_SECONDS = 2.0
 
 
+class Registrations(list[Registration]):
+    """What a scenario registered, and the turns its registrations take under
+    xdist (held until the teardown below has removed them)."""
+
+    def __init__(self, turns: ScenarioTurns):
+        super().__init__()
+        self.turns = turns
+
+
 @pytest.fixture
-def registrations(kube_api: client.ApiClient, suite_options, keeper) -> Iterator[list[Registration]]:
+def registrations(kube_api: client.ApiClient, suite_options, keeper, scenario_turns: ScenarioTurns) -> Iterator[Registrations]:
     """What a scenario registered; deleted (and waited for) afterwards: even on a
     cluster the run deletes, another scenario's `kf create-service NAME` resolves
     classes by their external names, which must then be offered once."""
-    applied: list[Registration] = []
+    applied = Registrations(scenario_turns)
     yield applied
     if keeper.keeping:
         for registration in applied:
@@ -47,43 +59,59 @@ def registrations(kube_api: client.ApiClient, suite_options, keeper) -> Iterator
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
 
 
-def _apply(service_catalog, run_folder, registrations: list[Registration], manifest: dict) -> Registration:
+def _apply(service_catalog, run_folder, registrations: Registrations, manifest: dict, broker: MockBroker | None) -> Registration:
+    """`broker`: what serves the registration's URL (None: nothing does)."""
     registration = Registration(manifest)
+    # What the writes and names of its classes collide with: fixtures/turn_names.py.
+    if registration.namespace is None:
+        registrations.turns.take(CLASS_NAMES, shared=True)
+    registrations.turns.take(CATALOG_WRITES, shared=_catalog_objects(broker) < LARGE_CATALOG_OBJECTS)
     registrations.append(registration)  # before applying: an interrupted apply is cleaned up too
     apply_manifest(service_catalog.kubectl, manifest)
     run_folder.append_findings(registration_findings(manifest))
     return registration
 
 
+def _catalog_objects(broker: MockBroker | None) -> int:
+    """Services and plans Service Catalog will write for it; a broker the suite
+    did not start (--broker-url) counts as large: its catalog is not known here."""
+    if broker is None:
+        return 0
+    catalog = getattr(broker, "catalog", None)
+    if not isinstance(catalog, Catalog):
+        return LARGE_CATALOG_OBJECTS
+    return sum(1 + len(service.plans) for service in catalog.services)
+
+
 @when("I apply the page's ClusterServiceBroker pointing at the broker", target_fixture="registration")
 def apply_plain(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
     # A caBundle only for a broker served over TLS (a broker the suite did not start may be).
     manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, auth=osb_broker.auth.kind, ca_bundle=osb_broker.ca_pem)
-    return _apply(service_catalog, run_folder, registrations, manifest)
+    return _apply(service_catalog, run_folder, registrations, manifest, osb_broker)
 
 
 @when("I apply the page's ClusterServiceBroker pointing at a URL nothing listens on", target_fixture="registration")
 def apply_to_nothing(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
     manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", f"http://127.0.0.1:{free_port()}", broker_secret, auth=osb_broker.auth.kind)
-    return _apply(service_catalog, run_folder, registrations, manifest)
+    return _apply(service_catalog, run_folder, registrations, manifest, None)
 
 
 @when("I apply the page's ClusterServiceBroker, trusting the broker's CA", target_fixture="registration")
 def apply_trusting_ca(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
     manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, osb_broker.auth.kind, ca_bundle=osb_broker.ca_pem)
-    return _apply(service_catalog, run_folder, registrations, manifest)
+    return _apply(service_catalog, run_folder, registrations, manifest, osb_broker)
 
 
 @when("I apply the page's ClusterServiceBroker, skipping TLS verification", target_fixture="registration")
 def apply_insecure(service_catalog, run_folder, registrations, scenario_id: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
     manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, osb_broker.auth.kind, insecure=True)
-    return _apply(service_catalog, run_folder, registrations, manifest)
+    return _apply(service_catalog, run_folder, registrations, manifest, osb_broker)
 
 
 @when("I apply the same registration as a namespaced ServiceBroker, trusting the broker's CA", target_fixture="registration")
 def apply_namespaced(service_catalog, run_folder, registrations, scenario_id: str, namespace: str, osb_broker: MockBroker, broker_secret: SecretRef) -> Registration:
     cluster_manifest = page_cluster_service_broker(f"aws-sb-{scenario_id}", osb_broker.url, broker_secret, osb_broker.auth.kind, ca_bundle=osb_broker.ca_pem)
-    return _apply(service_catalog, run_folder, registrations, namespaced_service_broker(cluster_manifest, namespace))
+    return _apply(service_catalog, run_folder, registrations, namespaced_service_broker(cluster_manifest, namespace), osb_broker)
 
 
 @when('a relist is requested with "svcat sync broker"')

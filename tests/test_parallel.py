@@ -22,7 +22,7 @@ from fixtures.kind.images import BuiltImages
 from fixtures.lifecycle import Given
 from fixtures.kf2.pod import Kf2Unavailable
 from fixtures.parallel import SharedResource, SharedState, Turn, actionable
-from fixtures.waiting import WaitTimeout
+from fixtures.waiting import Observation, WaitTimeout, wait_for
 
 
 @contextmanager
@@ -114,6 +114,96 @@ def test_turns_are_taken_one_at_a_time_and_a_wait_names_the_holder(tmp_path: Pat
                 pass
     with Turn(tmp_path, "page-names", "gw1 test_method1", timeout=5):
         pass
+
+
+def test_shared_holders_overlap_and_a_whole_turn_waits_for_them_naming_them(tmp_path: Path) -> None:
+    with Turn(tmp_path, "class-names", "gw0 test_marketplace", timeout=5, shared=True):
+        with Turn(tmp_path, "class-names", "gw1 test_verify", timeout=0.5, shared=True):
+            with pytest.raises(WaitTimeout, match=r"shared by gw0 test_marketplace \(pid \d+\), gw1 test_verify"):
+                with Turn(tmp_path, "class-names", "gw2 test_journey", timeout=0.5):
+                    pass
+    with Turn(tmp_path, "class-names", "gw2 test_journey", timeout=5):
+        pass
+
+
+def test_a_worker_waiting_for_the_whole_turn_keeps_new_shared_holders_out(tmp_path: Path) -> None:
+    whole_taken = threading.Event()
+    release_whole = threading.Event()
+
+    def journey() -> None:
+        with Turn(tmp_path, "class-names", "gw2 test_journey", timeout=10):
+            whole_taken.set()
+            release_whole.wait(10)
+
+    with Turn(tmp_path, "class-names", "gw0 test_marketplace", timeout=5, shared=True):
+        waiter = threading.Thread(target=journey)
+        waiter.start()
+        wait_for("the journey to wait for the whole turn", lambda: _waiting_whole(tmp_path, "gw2 test_journey"), 5, interval=0.05)
+        with pytest.raises(WaitTimeout, match=r"wanted whole by gw2 test_journey"):
+            with Turn(tmp_path, "class-names", "gw1 test_verify", timeout=2, shared=True):
+                pass
+        assert not whole_taken.is_set(), "the whole turn was taken while a shared holder held it"
+    assert whole_taken.wait(5), "the whole turn was not taken once the shared holder left"
+    release_whole.set()
+    waiter.join(5)
+    with Turn(tmp_path, "class-names", "gw1 test_verify", timeout=5, shared=True):
+        pass
+
+
+def test_a_patient_whole_turn_waiter_lets_new_shared_holders_in(tmp_path: Path) -> None:
+    whole_taken = threading.Event()
+
+    def wrong_password() -> None:
+        with Turn(tmp_path, "class-names", "gw4 test_wrong_password", timeout=10, patient=True):
+            whole_taken.set()
+
+    with Turn(tmp_path, "class-names", "gw0 test_kf2_minimal", timeout=5, shared=True):
+        waiter = threading.Thread(target=wrong_password)
+        waiter.start()
+        wait_for("the patient waiter to wait", lambda: _waiting_whole(tmp_path, "gw4 test_wrong_password", "waiting_patiently"), 5, interval=0.05)
+        with Turn(tmp_path, "class-names", "gw1 test_kf2_full", timeout=0.5, shared=True):
+            assert not whole_taken.is_set()
+    assert whole_taken.wait(5), "the patient waiter did not get the whole turn once the shared holders left"
+    waiter.join(5)
+
+
+def test_a_dead_holder_does_not_hold_a_turn(tmp_path: Path) -> None:
+    gone = _a_dead_pid()
+    (tmp_path / "class-names.turn.json").write_text(json.dumps(
+        {"exclusive": f"gw3 test_journey (pid {gone})", "shared": [f"gw4 test_verify (pid {gone})"], "waiting_exclusive": []}))
+    with Turn(tmp_path, "class-names", "gw0 test_journey", timeout=2):
+        pass
+
+
+def test_a_whole_holder_taking_its_turn_shared_again_does_not_wait_for_itself(tmp_path: Path) -> None:
+    with Turn(tmp_path, "class-names", "gw0 test_journey", timeout=5):
+        with Turn(tmp_path, "class-names", "gw0 test_journey registration", timeout=0.5, shared=True):
+            pass
+
+
+def test_a_turn_taken_against_the_order_is_refused_before_it_can_deadlock(tmp_path: Path) -> None:
+    # Seen: a journey held class-names whole and waited for catalog-writes, while a
+    # bug report held catalog-writes and waited for class-names.
+    order = ("class-names", "catalog-writes")
+    with Turn(tmp_path, "catalog-writes", "gw1 test_bug_report", timeout=5, shared=True, order=order):
+        with pytest.raises(RuntimeError, match="turn class-names taken after catalog-writes"):
+            with Turn(tmp_path, "class-names", "gw1 test_bug_report", timeout=5, shared=True, order=order):
+                pass
+    with Turn(tmp_path, "class-names", "gw1 test_bug_report", timeout=5, shared=True, order=order):
+        with Turn(tmp_path, "catalog-writes", "gw1 test_bug_report", timeout=5, shared=True, order=order):
+            pass
+
+
+def _waiting_whole(folder: Path, holder: str, queue: str = "waiting_exclusive") -> Observation[None]:
+    path = folder / "class-names.turn.json"
+    waiting = json.loads(path.read_text())[queue] if path.exists() else []
+    return Observation(any(entry.startswith(holder) for entry in waiting), None, f"waiting: {waiting}")
+
+
+def _a_dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 def test_a_cluster_description_round_trips() -> None:
