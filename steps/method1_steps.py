@@ -12,7 +12,7 @@ from fixtures.aws.backends import MotoServer
 from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, resolve_chart, uninstall
 from fixtures.aws.prerequisites import PrerequisitesStack
 from fixtures.catalog import names
-from fixtures.catalog.registration import broker_watch, wait_until_ready
+from fixtures.catalog.registration import broker_watch, page_kubectl_get_broker, wait_until_ready
 from fixtures.catalog.status import parse_kubectl_table
 from fixtures.commands import Cli
 from fixtures.kind.images import image_exists
@@ -112,8 +112,9 @@ def no_cluster_broker(kube_api, name: str) -> None:
 
 
 @then(parsers.parse('kubectl get ClusterServiceBroker aws-servicebroker prints STATUS "{status}" and the URL "{url}"'))
-def kubectl_shows_page_url(service_catalog, status: str, url: str) -> None:
-    output = service_catalog.kubectl.run("get", "ClusterServiceBroker", RELEASE).stdout
+def kubectl_shows_page_url(service_catalog, run_folder, status: str, url: str) -> None:
+    output, findings = page_kubectl_get_broker(service_catalog.kubectl, RELEASE)
+    run_folder.append_findings(findings)
     [row] = parse_kubectl_table(output)
     assert (row.get("STATUS"), row.get("URL")) == (status, url), output
 

@@ -19,6 +19,7 @@ from fixtures.catalog.registration import (
     delete_broker,
     namespaced_service_broker,
     page_cluster_service_broker,
+    page_kubectl_get_broker,
     registration_findings,
     wait_until_failed,
     wait_until_ready,
@@ -170,8 +171,9 @@ def expecting_ready_fails(kube_api: client.ApiClient, registration: Registration
 
 
 @then(parsers.parse('kubectl get ClusterServiceBroker prints STATUS "{status}" and the broker\'s URL'))
-def kubectl_shows_status(service_catalog, registration: Registration, status: str) -> None:
-    output = service_catalog.kubectl.run("get", "ClusterServiceBroker", registration.name).stdout
+def kubectl_shows_status(service_catalog, run_folder, registration: Registration, status: str) -> None:
+    output, findings = page_kubectl_get_broker(service_catalog.kubectl, registration.name)
+    run_folder.append_findings(findings)
     rows = parse_kubectl_table(output)
     assert [row.get("NAME") for row in rows] == [registration.name], output
     assert rows[0].get("STATUS") == status, f"STATUS column is {rows[0].get('STATUS')!r}, not {status!r}:\n{output}"

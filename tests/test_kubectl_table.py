@@ -40,3 +40,21 @@ def test_headers_of_several_words_are_one_column():
     assert parse_kubectl_table(output) == [
         {"NAME": "orders", "SERVICE": "sqs", "PLAN": "standard", "BOUND APPS": "", "LAST OPERATION": "ProvisionedSuccessfully", "BROKER": "aws-sb-1"}
     ]
+
+
+def test_the_pages_kubectl_get_on_a_cluster_with_kf2_asks_service_catalog_by_its_group_and_says_so(tmp_path) -> None:
+    # What kubectl answered on the embedded cluster once Kf 2.11's CRDs were installed beside Service Catalog's.
+    from fixtures.catalog.registration import page_kubectl_get_broker
+    from fixtures.commands import Cli
+
+    kubectl = tmp_path / "kubectl"
+    kubectl.write_text(
+        "#!/bin/sh\n"
+        'if [ "$2" = ClusterServiceBroker ]; then echo \'Error from server (NotFound): clusterservicebrokers.kf.dev "aws-sb-1" not found\' >&2; exit 1; fi\n'
+        'echo "NAME       URL                STATUS   AGE"; echo "aws-sb-1   https://10.0.0.1   Ready    5s"\n'
+    )
+    kubectl.chmod(0o755)
+    output, findings = page_kubectl_get_broker(Cli("kubectl", kubectl, None, tmp_path / "commands.log"), "aws-sb-1")
+    assert parse_kubectl_table(output)[0]["STATUS"] == "Ready"
+    assert len(findings) == 1 and "clusterservicebrokers.servicecatalog.k8s.io aws-sb-1" in findings[0], findings
+    assert "get clusterservicebrokers.servicecatalog.k8s.io aws-sb-1" in (tmp_path / "commands.log").read_text()
