@@ -55,10 +55,10 @@ toolchain: python
 	$(PY) -m fixtures.toolchain build
 	@$(PY) -m fixtures.toolchain build --profile kf2 || echo "[setup] Kf 2.11 was not built (the line above says why): the @kf2 scenarios will be skipped with that reason" >&2
 
-# PARALLEL="-n auto" runs the scenarios in parallel (pytest-xdist) on one control
-# plane per run (6 workers: conftest's pytest_xdist_auto_num_workers). Not yet
-# the default: under it some scenarios still time out (README, "In parallel").
-PARALLEL ?=
+# The scenarios run in parallel (pytest-xdist) on one control plane per run (6
+# workers: conftest's pytest_xdist_auto_num_workers); PARALLEL= runs them one
+# at a time (README, "In parallel").
+PARALLEL ?= -n auto
 
 e2e: setup
 	$(PYTEST) features/ $(PARALLEL) $(PYTEST_ARGS)
