@@ -111,7 +111,7 @@ N ?= 10
 M ?= 10
 PROFILE ?= embedded
 soak: $(if $(filter kind%,$(PROFILE)),setup-kind,setup)
-	$(PY) tools/soak.py --runs $(N) --interrupts $(M) --cluster $(PROFILE) $(SOAK_ARGS) -- $(PYTEST_ARGS)
+	$(PY) tools/soak.py --runs $(N) --interrupts $(M) --cluster $(PROFILE) $(SOAK_ARGS) -- $(if $(filter kind%,$(PROFILE)),,$(PARALLEL)) $(PYTEST_ARGS)
 
 preflight: python
 	$(PYTEST) features/ --preflight
