@@ -194,6 +194,18 @@ def test_a_turn_taken_against_the_order_is_refused_before_it_can_deadlock(tmp_pa
             pass
 
 
+def test_a_killed_worker_that_was_never_reaped_counts_as_detached() -> None:
+    from fixtures.parallel import pid_alive
+
+    zombie = subprocess.Popen(["true"])
+    wait_for("the child to end", lambda: Observation(Path(f"/proc/{zombie.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z", None, "running"), 5, interval=0.05)
+    try:
+        assert not pid_alive(zombie.pid), "a <defunct> worker held the shared cluster up"
+        assert pid_alive(os.getpid())
+    finally:
+        zombie.wait()
+
+
 def _waiting_whole(folder: Path, holder: str, queue: str = "waiting_exclusive") -> Observation[None]:
     path = folder / "class-names.turn.json"
     waiting = json.loads(path.read_text())[queue] if path.exists() else []
