@@ -21,7 +21,7 @@ from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, record_start, versions_record
 from fixtures.catalog.install import InstalledServiceCatalog
 from fixtures.lifecycle import Given, Provider
-from fixtures.parallel import ScenarioTurns, Turn, actionable, shared_folder, shared_resource, xdist_worker
+from fixtures.parallel import ScenarioTurns, actionable, shared_folder, shared_resource, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
 from fixtures import processes
@@ -273,19 +273,14 @@ def _cluster_made(request: pytest.FixtureRequest, profile: Profile, maker: Clust
 
 
 @pytest.fixture(autouse=True)
-def _turn(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Under xdist, a scenario tagged in TURNS waits for its turns (in TURN_ORDER: no two wait on each other)."""
-    worker = xdist_worker(request.config)
+def _turn(request: pytest.FixtureRequest, scenario_turns: ScenarioTurns) -> None:
+    """Under xdist, a scenario tagged in TURNS waits for its turns (in TURN_ORDER:
+    no two wait on each other), held with its steps' turns until its teardown."""
     turns = {name: shared for tag, taken in TURNS.items() if request.node.get_closest_marker(tag) for name, shared in taken}
     if request.config.stash[OPTIONS].external_broker is not None and request.node.get_closest_marker("any_broker"):
         turns[EXTERNAL_BROKER] = WHOLE
-    if worker is None or not turns:
-        yield
-        return
-    with ExitStack() as held:
-        for name in sorted(turns, key=TURN_ORDER.index):
-            held.enter_context(Turn(shared_folder(request), name, f"{worker} {request.node.name}", timeout=TURN_TIMEOUT, shared=turns[name], order=TURN_ORDER))
-        yield
+    for name in sorted(turns, key=TURN_ORDER.index):
+        scenario_turns.take(name, shared=turns[name])
 
 
 @pytest.fixture
