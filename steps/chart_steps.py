@@ -11,7 +11,10 @@ from pytest_bdd import given, parsers, then, when
 from fixtures.aws.broker_chart import RELEASE, ChartUnavailable, InstalledChart, chart_findings, upstream_chart
 from fixtures.catalog import names
 from fixtures.catalog.registration import registration_findings
+from fixtures.cluster.base import ClusterAccess
+from fixtures.cluster.leftovers import page_namespace
 from fixtures.commands import Cli
+from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder
 from fixtures.options import SuiteOptions
 from fixtures.redaction import new_secret
@@ -28,24 +31,28 @@ def the_upstream_chart(toolchain: Toolchain, run_folder: RunFolder) -> str:
     return str(chart)
 
 
-def _install(helm: Cli, kube_api: client.ApiClient, chart: str, namespace: str, extra: tuple[str, ...], suite_options: SuiteOptions) -> Iterator[InstalledChart]:
+def _install(helm: Cli, kube_api: client.ApiClient, cluster: ClusterAccess, chart: str, namespace: str, extra: tuple[str, ...], suite_options: SuiteOptions,
+             keeper: Keeper) -> Iterator[InstalledChart]:
     # An access key of the page's form; no AWS call is made without the broker's image.
     values = (f"aws.accesskeyid=AKIA{new_secret(16).upper()[:16]}", f"aws.secretkey={new_secret(40)}", *extra)
-    with InstalledChart(helm, kube_api, chart, namespace, values, suite_options.ready_timeout) as installed:
+    with page_namespace(kube_api, namespace, lambda: keeper.keeping, suite_options.ready_timeout, cluster.deletes_namespaces), \
+            InstalledChart(helm, kube_api, chart, namespace, values, suite_options.ready_timeout) as installed:
         yield installed
 
 
 @when(parsers.parse('I helm install the upstream chart into "{namespace}" with an access key, without waiting for its pod'), target_fixture="installed_chart")
-def helm_install_upstream(helm: Cli, kube_api: client.ApiClient, upstream_chart_dir: str, namespace: str, suite_options: SuiteOptions) -> Iterator[InstalledChart]:
-    yield from _install(helm, kube_api, upstream_chart_dir, namespace, (), suite_options)
+def helm_install_upstream(helm: Cli, kube_api: client.ApiClient, upstream_chart_dir: str, namespace: str, suite_options: SuiteOptions, keeper: Keeper,
+                          cluster: ClusterAccess) -> Iterator[InstalledChart]:
+    yield from _install(helm, kube_api, cluster, upstream_chart_dir, namespace, (), suite_options, keeper)
 
 
 @when(
     parsers.parse('I helm install the upstream chart into "{namespace}" with an access key and "{value}", without waiting for its pod'),
     target_fixture="installed_chart",
 )
-def helm_install_upstream_with(helm: Cli, kube_api: client.ApiClient, upstream_chart_dir: str, namespace: str, value: str, suite_options: SuiteOptions) -> Iterator[InstalledChart]:
-    yield from _install(helm, kube_api, upstream_chart_dir, namespace, (value,), suite_options)
+def helm_install_upstream_with(helm: Cli, kube_api: client.ApiClient, upstream_chart_dir: str, namespace: str, value: str, suite_options: SuiteOptions,
+                               keeper: Keeper, cluster: ClusterAccess) -> Iterator[InstalledChart]:
+    yield from _install(helm, kube_api, cluster, upstream_chart_dir, namespace, (value,), suite_options, keeper)
 
 
 @then(parsers.parse('the API server accepted the chart\'s ClusterRoles and ClusterRoleBindings as "{api_version}"'))

@@ -9,12 +9,14 @@ from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.aws.backends import MotoServer
-from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, resolve_chart, uninstall
+from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, install, resolve_chart, uninstall
 from fixtures.aws.prerequisites import PrerequisitesStack
 from fixtures.catalog import names
 from fixtures.catalog.registration import broker_watch, page_kubectl_get_broker, wait_until_ready
 from fixtures.catalog.status import parse_kubectl_table
+from fixtures.cluster.leftovers import page_namespace
 from fixtures.commands import Cli
+from fixtures.diagnostics.keep import Keeper
 from fixtures.kind.images import image_exists
 from fixtures.kube import pod_ready
 from fixtures.marketplace.compare import read_cluster_offerings
@@ -44,17 +46,17 @@ def aws_broker_chart(pytestconfig, helm: Cli, toolchain, run_folder) -> AwsBroke
 
 
 @when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key'), target_fixture="helm_release")
-def helm_install(aws_broker_chart, prerequisites, namespace, helm, cluster, toolchain, run_folder, kube_api, suite_options) -> Iterator[str]:
-    yield from _install(aws_broker_chart, prerequisites, namespace, (), helm, cluster, toolchain, run_folder, kube_api, suite_options.ready_timeout)
+def helm_install(aws_broker_chart, prerequisites, namespace, helm, cluster, toolchain, run_folder, kube_api, suite_options, keeper) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (), helm, cluster, toolchain, run_folder, kube_api, suite_options.ready_timeout, keeper)
 
 
 @when(parsers.parse('I helm install the chart into "{namespace}" with the stack\'s access key and "{value}"'), target_fixture="helm_release")
-def helm_install_with(aws_broker_chart, prerequisites, namespace, value, helm, cluster, toolchain, run_folder, kube_api, suite_options) -> Iterator[str]:
-    yield from _install(aws_broker_chart, prerequisites, namespace, (value,), helm, cluster, toolchain, run_folder, kube_api, suite_options.ready_timeout)
+def helm_install_with(aws_broker_chart, prerequisites, namespace, value, helm, cluster, toolchain, run_folder, kube_api, suite_options, keeper) -> Iterator[str]:
+    yield from _install(aws_broker_chart, prerequisites, namespace, (value,), helm, cluster, toolchain, run_folder, kube_api, suite_options.ready_timeout, keeper)
 
 
 def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, extra: tuple[str, ...], helm: Cli, cluster, toolchain, run_folder,
-             kube_api: client.ApiClient, gone_timeout: float) -> Iterator[str]:
+             kube_api: client.ApiClient, gone_timeout: float, keeper: Keeper) -> Iterator[str]:
     assert namespace == NAMESPACE, f"the page installs into {NAMESPACE}, not {namespace}"
     if isinstance(stack.aws, MotoServer) and chart.is_upstream:
         pytest.skip(
@@ -67,15 +69,12 @@ def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, e
         if cluster.kind_name and image_exists(chart.image):  # built here: the node cannot pull it
             Cli("kind", toolchain.path("kind"), None, run_folder.logs / "commands.log").run("load", "docker-image", chart.image, "--name", cluster.kind_name, timeout=300)
             values.append("imagePullPolicy=IfNotPresent")
-    # The page's Helm 2 `helm install aws-sb/aws-servicebroker --name aws-servicebroker` in Helm 3 form.
-    args = ["install", RELEASE, chart.reference, "--namespace", namespace, "--create-namespace"]
-    for value in values:
-        args += ["--set", value]
-    helm.run(*args, timeout=300)
-    try:
-        yield RELEASE
-    finally:
-        uninstall(helm, kube_api, namespace, gone_timeout)
+    with page_namespace(kube_api, namespace, lambda: keeper.keeping, gone_timeout, cluster.deletes_namespaces):
+        install(helm, chart.reference, namespace, values)
+        try:
+            yield RELEASE
+        finally:
+            uninstall(helm, kube_api, namespace, gone_timeout)
 
 
 @then("the broker's pod becomes Ready")

@@ -115,3 +115,87 @@ def test_the_next_run_removes_what_a_killed_run_left_and_never_a_live_runs(someo
                         delete(name)
                     except client.ApiException:
                         pass
+
+
+def _tiny_chart(folder: Path, cluster_role: str) -> Path:
+    """A chart that, like the AWS broker's, makes a cluster-scoped object beside its namespaced ones."""
+    (folder / "templates").mkdir(parents=True)
+    (folder / "Chart.yaml").write_text("apiVersion: v2\nname: asb-tiny\nversion: 0.1.0\n")
+    (folder / "templates" / "objects.yaml").write_text(
+        f"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {cluster_role}\nrules: []\n"
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: asb-tiny\ndata: {}\n"
+    )
+    return folder
+
+
+def _helm(access: ClusterAccess, tmp_path: Path):
+    from fixtures.commands import Cli
+
+    return Cli("helm", Toolchain().path("helm"), access.kubeconfig, tmp_path / "commands.log", env={"HELM_CACHE_HOME": str(tmp_path / "helm-cache")})
+
+
+def test_a_killed_runs_helm_release_is_uninstalled_with_its_namespace(someone_elses_cluster: ClusterAccess, tmp_path: Path):
+    """The chart's cluster-scoped objects (the AWS chart's ClusterServiceBroker and
+    ClusterRoles) are known only to Helm's record in the namespace: the sweep
+    uninstalls the release before it deletes the namespace."""
+    from fixtures.cluster.leftovers import scenario_namespace, sweep_cluster
+    from fixtures.ownership import OWNER_KEY, Owner
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    gone = Owner(Owner.current().host, Owner.current().boot, ended.pid, 1)
+    helm = _helm(someone_elses_cluster, tmp_path)
+    chart = _tiny_chart(tmp_path / "chart", "asb-sweep-helm-role")
+    with api_client(someone_elses_cluster.kubeconfig) as api:
+        core, rbac = client.CoreV1Api(api), client.RbacAuthorizationV1Api(api)
+        body = scenario_namespace("asb-sweep-helm")
+        body.metadata.annotations = {OWNER_KEY: gone.text()}
+        core.create_namespace(body)
+        helm.run("install", "asb-tiny", str(chart), "--namespace", "asb-sweep-helm")
+        assert rbac.read_cluster_role("asb-sweep-helm-role").metadata.name == "asb-sweep-helm-role"
+        try:
+            swept = sweep_cluster(api, helm=helm)
+            assert swept.removed == {"Helm releases": ["asb-sweep-helm/asb-tiny"], "namespaces": ["asb-sweep-helm"]}
+            assert swept.owners == {ended.pid}
+            with pytest.raises(client.ApiException) as missing:
+                rbac.read_cluster_role("asb-sweep-helm-role")
+            assert missing.value.status == 404
+            assert "[sweep] removed what earlier runs left behind" in swept.line() and "1 Helm releases" in swept.line()
+        finally:
+            helm.run("uninstall", "asb-tiny", "--namespace", "asb-sweep-helm", check=False)
+
+
+def test_the_pages_namespace_is_made_marked_and_reused_and_a_clusters_own_is_left(someone_elses_cluster: ClusterAccess):
+    """aws-sb on a cluster without a namespace controller: made once and marked
+    (so a killed run's is swept), found again by the next scenario; deleted
+    where the cluster deletes namespaces, and waited for by the next one."""
+    from fixtures.cluster.leftovers import SCENARIO_LABEL, page_namespace
+    from fixtures.ownership import OWNER_KEY, Owner
+    from fixtures.waiting import WaitTimeout
+
+    with api_client(someone_elses_cluster.kubeconfig) as api:
+        core = client.CoreV1Api(api)
+        with page_namespace(api, "asb-page-ns", lambda: False, 5, cluster_deletes_namespaces=False):
+            made = core.read_namespace("asb-page-ns").metadata
+            assert SCENARIO_LABEL.items() <= made.labels.items() and made.annotations[OWNER_KEY] == Owner.current().text()
+        with page_namespace(api, "asb-page-ns", lambda: False, 5, cluster_deletes_namespaces=True):  # found: used as it is
+            pass
+        assert core.read_namespace("asb-page-ns").metadata.deletion_timestamp is None, "one the run found is never deleted"
+        core.delete_namespace("asb-page-ns")  # here it stays Terminating: the next user says so when it gives up
+        with pytest.raises(WaitTimeout, match=r"namespace asb-page-ns to be gone .*not within 1s; last seen: namespace asb-page-ns is Terminating since"):
+            with page_namespace(api, "asb-page-ns", lambda: False, 1, cluster_deletes_namespaces=True):
+                pass
+
+
+def test_an_aws_broker_release_the_run_did_not_make_is_named_not_overwritten(someone_elses_cluster: ClusterAccess, tmp_path: Path):
+    from fixtures.aws.broker_chart import RELEASE, install
+    from fixtures.errors import SuiteError
+
+    helm = _helm(someone_elses_cluster, tmp_path)
+    chart = _tiny_chart(tmp_path / "chart", "asb-foreign-release-role")
+    helm.run("install", RELEASE, str(chart), "--namespace", "asb-foreign", "--create-namespace")
+    try:
+        with pytest.raises(SuiteError, match=rf"already has a Helm release {RELEASE} in namespace asb-foreign, which this run did not install; remove it \(helm uninstall"):
+            install(helm, str(chart), "asb-foreign", ())
+    finally:
+        helm.run("uninstall", RELEASE, "--namespace", "asb-foreign", check=False)
