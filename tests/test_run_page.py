@@ -18,7 +18,7 @@ from fixtures.diagnostics.junit_names import TEST_ID_PROPERTY, name_junit_tests
 from fixtures.diagnostics.run_folder import RunFolder
 from fixtures.diagnostics.run_index import run_index, write_run_index
 from fixtures.diagnostics.run_page import render_run_page, run_page, verdict_line
-from fixtures.diagnostics.scenario_record import RECORDS_FOLDER, ScenarioRecord, StepRecord, first_sentence, load_records, record_file_name, scenario_results
+from fixtures.diagnostics.scenario_record import RECORDS_FOLDER, ScenarioRecord, StepRecord, first_sentence, load_records, record_file_name
 from fixtures.diagnostics.timing import phase_times
 from fixtures.redaction import register_secret
 
@@ -171,15 +171,3 @@ def test_records_are_read_back_in_the_order_the_scenarios_started(tmp_path: Path
     run = make_run(tmp_path, "20260101T000000Z-aaaa", [record("second", started=5), record("first", started=2)])
     assert [r.name for r in load_records(run)] == ["first", "second"]
     assert json.loads((run / "evidence.json").read_text())["command"].startswith("cd /repo")
-
-
-def test_a_process_that_ran_no_scenario_reads_doc_drift_and_evidence_from_the_records(tmp_path: Path):
-    """pytest-xdist's controller: the workers' records give doc-drift its results, by function id."""
-    kf2_drift = record("page as written", "xfailed", feature="kf2", started=2, tags=["kf2"], sentence="kf marketplace listed nothing")
-    other_xfail = record("inline policies", "xfailed", feature="prerequisites", started=3, sentence="moto drops them")
-    run = make_run(tmp_path, "20260101T000000Z-aaaa", [record("fine", steps=page_steps(), setup_seconds=1, call_seconds=6.5, teardown_seconds=0.5), kf2_drift, other_xfail])
-    results, durations = scenario_results(load_records(run))
-    assert [(r.feature, r.name, r.outcome) for r in results] == [
-        ("verify", "test_fine", "passed"), ("kf2", "test_page as written", "xfailed"), ("prerequisites", "test_inline policies", "skipped"),
-    ]
-    assert durations["test_fine"] == 8.0
