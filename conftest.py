@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import time
 import uuid
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -24,7 +23,7 @@ from fixtures.lifecycle import Given, Provider
 from fixtures.parallel import ScenarioTurns, actionable, shared_folder, shared_resource, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
-from fixtures import processes
+from fixtures import interrupts, processes
 from fixtures.errors import SuiteError
 from fixtures.kube import api_client
 from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
@@ -113,8 +112,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.option.htmlpath:
         config.option.htmlpath = str(run.path / "report.html")
         config.option.self_contained_html = True
-    # SIGTERM (CI cancelling a job) tears down like Ctrl-C does.
-    signal.signal(signal.SIGTERM, _interrupt)
 
 
 RUN_FOLDER_INPUT = "asb_conformance_run_folder"
@@ -179,8 +176,11 @@ def _is_scenario(item: pytest.Item) -> bool:
     return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """SIGTERM (CI cancelling a job) tears down as Ctrl-C does, and both land
+    only where they cannot wedge the run (fixtures/interrupts.py). After every
+    plugin's configure: pytest's own unraisable hook is the one wrapped."""
+    session.config.add_cleanup(interrupts.install())
 
 
 def pytest_report_header(config: pytest.Config) -> str:

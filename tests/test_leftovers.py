@@ -30,13 +30,12 @@ def _temp_dirs() -> set[Path]:
 def _interrupt_once_catalog_runs(tmp_path: Path, signum: int) -> set[int]:
     """Start the features, send `signum` once Service Catalog's controller is up
     (the most there is to clean), wait for pytest to end; every process it had."""
-    reports = tmp_path / "reports"
-    suite = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "features/", "-p", "no:cacheprovider", f"--reports-dir={reports}"],
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    reports, output = tmp_path / "reports", tmp_path / "pytest.out"
+    with output.open("w") as sink:
+        suite = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "features/", "-p", "no:cacheprovider", "-v", f"--reports-dir={reports}"],
+            cwd=REPO_ROOT, stdout=sink, stderr=subprocess.STDOUT,
+        )
     try:
         def controller_started() -> Observation[set[int]]:
             children = descendants(suite.pid)
@@ -45,7 +44,11 @@ def _interrupt_once_catalog_runs(tmp_path: Path, signum: int) -> set[int]:
 
         started = wait_for("the run to start Service Catalog", controller_started, timeout=180, interval=0.2) | {suite.pid}
         suite.send_signal(signum)
-        suite.wait(timeout=60)
+        try:
+            suite.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            tail = "\n".join(output.read_text(errors="replace").splitlines()[-15:])
+            raise AssertionError(f"pytest still running 60 s after {signal.Signals(signum).name}; its output ends:\n{tail}") from None
     finally:
         if suite.poll() is None:
             suite.kill()
