@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 import weakref
 from typing import Iterator
 
@@ -51,6 +52,23 @@ def test_a_signal_inside_logging_lands_after_it(installed, signum):
         logger.warning("a line while the signal arrives")
         _until_interrupted()
     assert handler.finished, "the KeyboardInterrupt was raised inside logging"
+
+
+def test_a_main_thread_that_stays_inside_logging_is_interrupted_after_the_deadline(installed, monkeypatch):
+    monkeypatch.setattr(interrupts, "DEFER_AT_MOST_SECONDS", 0.2)
+
+    class StaysInside(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            signal.raise_signal(signal.SIGINT)
+            _until_interrupted()
+
+    logger = logging.getLogger("asb-test-interrupts-stays")
+    logger.addHandler(StaysInside())
+    logger.propagate = False
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        logger.warning("a handler that never returns")
+    assert 0.2 <= time.monotonic() - started < 4
 
 
 def test_a_signal_inside_a_finalizer_is_not_lost(installed):
