@@ -353,18 +353,18 @@ def kube_api(cluster: ClusterAccess) -> Iterator[client.ApiClient]:
 
 @pytest.fixture(scope="session")
 def svcat(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Cli:
-    return Cli("svcat", toolchain.path("svcat"), cluster.kubeconfig, run_folder.logs / "commands.log")
+    return Cli.from_toolchain(toolchain, "svcat", cluster.kubeconfig, run_folder.logs)
 
 
 @pytest.fixture(scope="session")
 def helm(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Cli:
-    return Cli("helm", toolchain.path("helm"), cluster.kubeconfig, run_folder.logs / "commands.log")
+    return Cli.from_toolchain(toolchain, "helm", cluster.kubeconfig, run_folder.logs)
 
 
 @pytest.fixture(scope="session")
 def kf(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     """The first-generation Kf CLI (v0.2.0). It keeps its target in ~/.kf: a HOME of its own."""
-    return Cli("kf", toolchain.path("kf"), cluster.kubeconfig, run_folder.logs / "commands.log", env={"HOME": str(tmp_path_factory.mktemp("kf-home"))})
+    return Cli.from_toolchain(toolchain, "kf", cluster.kubeconfig, run_folder.logs, env={"HOME": str(tmp_path_factory.mktemp("kf-home"))})
 
 
 @pytest.fixture(scope="session")

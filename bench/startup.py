@@ -74,7 +74,7 @@ def one_run(toolchain: Toolchain, workdir: Path, index: int) -> tuple[float, flo
             core = client.CoreV1Api(api)
             core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name="bench")))
             secret = create_auth_secret(core, SecretRef("bench", "creds"), broker.auth.secret_data())
-            kubectl = Cli("kubectl", toolchain.path("kubectl"), access.kubeconfig, logs / "commands.log")
+            kubectl = Cli.from_toolchain(toolchain, "kubectl", access.kubeconfig, logs)
             with broker_watch(api, "bench-broker") as watch:
                 apply_manifest(kubectl, page_cluster_service_broker("bench-broker", broker.url, secret, auth="basic"))
                 wait_until_ready(watch, 60)

@@ -67,7 +67,7 @@ def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, e
     if chart.image:
         values.append(f"image={chart.image}")
         if cluster.kind_name and image_exists(chart.image):  # built here: the node cannot pull it
-            Cli("kind", toolchain.path("kind"), None, run_folder.logs / "commands.log").run("load", "docker-image", chart.image, "--name", cluster.kind_name, timeout=300)
+            Cli.from_toolchain(toolchain, "kind", None, run_folder.logs).run("load", "docker-image", chart.image, "--name", cluster.kind_name, timeout=300)
             values.append("imagePullPolicy=IfNotPresent")
     with page_namespace(kube_api, namespace, lambda: keeper.keeping, gone_timeout, cluster.deletes_namespaces):
         install(helm, chart.reference, namespace, values)
