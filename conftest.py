@@ -20,7 +20,7 @@ from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder, record_start, versions_record
 from fixtures.catalog.install import InstalledServiceCatalog
 from fixtures.lifecycle import Given, Provider
-from fixtures.parallel import ScenarioTurns, actionable, shared_folder, shared_resource, xdist_worker
+from fixtures.parallel import ScenarioTurns, actionable, hand_interrupt_to_workers, shared_folder, shared_resource, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
 from fixtures import interrupts, processes
@@ -178,9 +178,13 @@ def _is_scenario(item: pytest.Item) -> bool:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """SIGTERM (CI cancelling a job) tears down as Ctrl-C does, and both land
-    only where they cannot wedge the run (fixtures/interrupts.py). After every
-    plugin's configure: pytest's own unraisable hook is the one wrapped."""
-    session.config.add_cleanup(interrupts.install())
+    only where they cannot wedge the run (fixtures/interrupts.py); where the
+    run's things outlive its processes (kind, an existing cluster), xdist's
+    controller hands them to its workers first (fixtures/parallel.py). After
+    every plugin's configure: pytest's own unraisable hook is the one wrapped."""
+    config = session.config
+    hand_on = xdist_worker(config) is None and config.stash[PROFILE].outlives_the_run
+    config.add_cleanup(interrupts.install(hand_interrupt_to_workers(config) if hand_on else None))
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +23,8 @@ from fixtures.errors import SuiteError
 from fixtures.kind.images import BuiltImages
 from fixtures.lifecycle import Given
 from fixtures.kf2.pod import Kf2Unavailable
-from fixtures.parallel import SharedResource, SharedState, Turn, actionable
+from fixtures import parallel
+from fixtures.parallel import SHARED_FOLDER, XDIST_WORKER_MARK, SharedResource, SharedState, Turn, actionable, hand_interrupt_to_workers
 from fixtures.waiting import Observation, WaitTimeout, wait_for
 
 
@@ -285,3 +288,59 @@ def test_what_a_cluster_lacks_skips_its_scenarios_and_a_users_error_still_ends_t
     with pytest.raises(pytest.exit.Exception, match="error: --ready-timeout"):
         with actionable(not_a_worker, skips=(Kf2Unavailable,)):  # type: ignore[arg-type]
             raise SuiteError("--ready-timeout: not a number")
+
+
+def _worker_like(shared: Path, on_sigint: str) -> subprocess.Popen[str]:
+    """A child that xdist's controller would take for a worker (execnet's
+    bootstrap in its command line) and that owns the shared cluster."""
+    code = f"""
+import json, os, signal, sys
+state = {str(shared / 'cluster.json')!r}
+def write(value):
+    with open(state, 'w') as out:
+        json.dump(dict(state=value, owner='gw0', owner_pid=os.getpid()), out)
+def interrupted(*_):
+    {on_sigint}
+signal.signal(signal.SIGINT, interrupted)
+write('ready')
+print('ready', flush=True)
+while True:
+    signal.pause()
+# the mark: {XDIST_WORKER_MARK}
+"""
+    worker = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+    return worker
+
+
+def _controller_config(basetemp: Path) -> pytest.Config:
+    return SimpleNamespace(_tmp_path_factory=SimpleNamespace(getbasetemp=lambda: basetemp))  # type: ignore[return-value]
+
+
+def test_an_interrupted_controller_hands_the_signal_to_its_workers_and_waits_for_the_shared_cluster(tmp_path: Path) -> None:
+    shared = tmp_path / SHARED_FOLDER
+    shared.mkdir()
+    worker = _worker_like(shared, "write('stopped'); sys.exit(0)")
+    try:
+        hand_interrupt_to_workers(_controller_config(tmp_path))(signal.SIGINT)
+        assert json.loads((shared / "cluster.json").read_text())["state"] == "stopped"
+        assert worker.wait(timeout=10) == 0
+    finally:
+        worker.kill()
+        worker.wait()
+
+
+def test_a_worker_that_does_not_stop_in_time_is_named_and_left_to_xdist(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(parallel, "HAND_ON_TIMEOUT", 1.0)
+    shared = tmp_path / SHARED_FOLDER
+    shared.mkdir()
+    worker = _worker_like(shared, "pass")
+    try:
+        hand_interrupt_to_workers(_controller_config(tmp_path))(signal.SIGTERM)
+        err = capsys.readouterr().err
+        assert "SIGTERM handed to 1 xdist workers" in err
+        assert "the workers to stop what they share: not within 1s; last seen: cluster ready in gw0" in err
+        assert worker.poll() is None
+    finally:
+        worker.kill()
+        worker.wait()

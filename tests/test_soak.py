@@ -136,7 +136,7 @@ def test_bad_soak_options_say_one_line_and_exit_2():
 
 def test_an_xdist_worker_is_found_among_pytests_children_by_execnets_bootstrap():
     """xdist starts each worker as `python -c "import sys;exec(eval(sys.stdin.readline()))"`."""
-    from fixtures.soak.runner import XDIST_WORKER_MARK
+    from fixtures.parallel import XDIST_WORKER_MARK
 
     parent = subprocess.Popen(
         [sys.executable, "-c", "import subprocess, sys; w = subprocess.Popen([sys.executable, '-c', 'import sys;exec(eval(sys.stdin.readline()))'], stdin=subprocess.PIPE); print(w.pid, flush=True); w.wait()"],
