@@ -61,6 +61,41 @@ def test_the_reaper_removes_only_folders_still_marked_with_its_run(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "other"]
 
 
+def test_the_reaper_waits_for_the_runs_processes_before_it_removes_their_folders(tmp_path):
+    """The kernel closes a killed run's pipe before its children get their
+    parent-death signal: a folder removed meanwhile could be made again by one
+    of them (Service Catalog's controller writing its certificates), unmarked."""
+    import pytest
+
+    from fixtures.reaper import PROCESS_LINE
+    from fixtures.waiting import WaitTimeout
+
+    folder = tmp_path / "asb-conformance-test-reaped"
+    folder.mkdir()
+    mark_folder(folder)
+    child = subprocess.Popen(["sleep", "60"])
+    reaper = subprocess.Popen([sys.executable, "-m", "fixtures.reaper", Owner.current().text()], cwd=REPO_ROOT, stdin=subprocess.PIPE, text=True)
+    try:
+        assert reaper.stdin is not None
+        reaper.stdin.write(f"{folder}\n{PROCESS_LINE}{child.pid} {process_start_ticks(child.pid)}\n")
+        reaper.stdin.close()  # the run has ended
+
+        def removed() -> Observation[None]:
+            return Observation(not folder.exists(), None, f"folder exists: {folder.exists()}")
+
+        with pytest.raises(WaitTimeout):
+            wait_for("the folder removed while the run's process lives", removed, timeout=1.5)
+        child.kill()
+        child.wait()
+        wait_for("the folder removed once the run's process is gone", removed, timeout=10)
+        assert reaper.wait(timeout=10) == 0
+    finally:
+        child.kill()
+        reaper.kill()
+        child.wait()
+        reaper.wait()
+
+
 def test_the_sweep_removes_only_folders_of_gone_owners(tmp_path):
     gone, live, unmarked, kept = (tmp_path / f"asb-conformance-{name}" for name in ("gone", "live", "unmarked", "kept"))
     for folder in (gone, live, unmarked, kept):
