@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fixtures.leftovers import Swept, gone_owners, sweep_temp_dirs
 from fixtures.ownership import KEPT, MARKER_FILE, Owner, folder_owner, mark_folder, mark_folder_kept, process_start_ticks, with_owner
-from fixtures.waiting import Observation, wait_for
+from fixtures.waiting import Observation, WaitTimeout, wait_for
 from tests.conftest import REPO_ROOT
 
 # A process that makes a temp folder the suite's way, says where and its reaper's pid, and waits.
@@ -65,10 +67,7 @@ def test_the_reaper_waits_for_the_runs_processes_before_it_removes_their_folders
     """The kernel closes a killed run's pipe before its children get their
     parent-death signal: a folder removed meanwhile could be made again by one
     of them (Service Catalog's controller writing its certificates), unmarked."""
-    import pytest
-
     from fixtures.reaper import PROCESS_LINE
-    from fixtures.waiting import WaitTimeout
 
     folder = tmp_path / "asb-conformance-test-reaped"
     folder.mkdir()
