@@ -71,7 +71,7 @@ Feature: After the marketplace: a developer creates, binds, unbinds and deletes 
     Then the ServiceInstance "second" is refused for the reason "ReferencesDeletedServicePlan"
     And the broker saw no provision of it
 
-  @aws @aws_broker_binary
+  @aws @aws_broker_provision
   Scenario: The real AWS Service Broker on emulated AWS: create, bind, unbind and delete sqs
     Given the prerequisites stack is deployed on AWS
     And the AWS Service Broker, built from its module, serving the project's sqs template on moto

@@ -34,8 +34,10 @@ Feature: Today's Kf (2.11): the page's promise, and the registration that works 
       | aws-minimal | --space-scoped | ServiceBroker        |
       | aws-full    | cluster-wide   | ClusterServiceBroker |
 
-  Scenario: kf create-service-broker to the real AWS Service Broker
-    Given the real AWS Service Broker serving on moto, with basic auth
+  @aws @aws_broker
+  Scenario: kf create-service-broker to the real AWS Service Broker: its 27 services in Kf's marketplace
+    Given the prerequisites stack is deployed on AWS
+    And the AWS Service Broker starts with the stack's credentials, over plain HTTP with basic auth
     When I run kf create-service-broker cluster-wide with the broker's URL and credentials
     Then kf create-service-broker says Success
     And Kf's ClusterServiceBroker becomes Ready

@@ -1,26 +1,20 @@
-@aws @troubleshooting
+@aws @aws_broker @troubleshooting
 Feature: When the broker is not Ready (the page's step 9)
   The page: if STATUS is not Ready, check that (a) the DynamoDB infrastructure
   is up, (b) the AWS user can access the DynamoDB table, (c) the Helm chart
-  values are set correctly. The AWS broker is impersonated by the mock broker
-  starting up as the broker does (its Go module is not served here).
+  values are set correctly. The real AWS Service Broker runs in each case, on
+  emulated AWS; the suite makes each check from an AWS call (with the broker's
+  own key where the question is what the broker can do) and names the one
+  that explains what Service Catalog shows.
 
   Background:
     Given a Kubernetes cluster with Service Catalog installed
-
-  Scenario: With the prerequisites in place the broker is Ready with its offerings
-    Given the prerequisites stack is deployed on AWS
-    And the AWS broker, impersonated by the mock broker, starts with the stack's credentials
-    And a Secret holding the broker's credentials
-    When I apply the page's ClusterServiceBroker, trusting the broker's CA
-    Then the ClusterServiceBroker becomes Ready
-    And every service and plan of the broker's catalog exists as a ClusterServiceClass and ClusterServicePlan, and nothing else of that broker
 
   @negative
   Scenario: The table is missing: Ready but no offerings, explained by check (a)
     Given the prerequisites stack is deployed on AWS
     And the DynamoDB table "awssb" is deleted
-    And the AWS broker, impersonated by the mock broker, starts with the stack's credentials
+    And the AWS Service Broker starts with the stack's credentials, over trusted TLS with bearer auth
     And a Secret holding the broker's credentials
     When I apply the page's ClusterServiceBroker, trusting the broker's CA
     Then the ClusterServiceBroker becomes Ready
@@ -30,7 +24,7 @@ Feature: When the broker is not Ready (the page's step 9)
   @negative
   Scenario: The user may not write to the table: Ready but no offerings, explained by check (b)
     Given the prerequisites stack is deployed on AWS without the DynamoDB grant, with IAM enforced
-    And the AWS broker, impersonated by the mock broker, starts with the stack's credentials
+    And the AWS Service Broker starts with the stack's credentials, over trusted TLS with bearer auth
     And a Secret holding the broker's credentials
     When I apply the page's ClusterServiceBroker, trusting the broker's CA
     Then the ClusterServiceBroker becomes Ready
@@ -40,7 +34,7 @@ Feature: When the broker is not Ready (the page's step 9)
   @negative
   Scenario Outline: A wrong chart value stops the broker at start, and check (c) names it
     Given the prerequisites stack is deployed on AWS with IAM enforced
-    And the AWS broker, impersonated by the mock broker, starts with <value> set wrong
+    And the AWS Service Broker starts with <value> set wrong
     And a Secret holding the broker's credentials
     When I apply the page's ClusterServiceBroker, trusting the broker's CA
     Then the ClusterServiceBroker is not Ready, for the reason "ErrorFetchingCatalog"

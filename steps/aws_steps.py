@@ -1,5 +1,5 @@
-"""Steps about AWS: the prerequisites (the page's step 3), the broker's AWS
-start-up, and the page's three troubleshooting checks (step 9)."""
+"""Steps about AWS: the prerequisites (the page's step 3) and the page's three
+troubleshooting checks (step 9)."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -7,37 +7,47 @@ from typing import Iterator
 import pytest
 from pytest_bdd import given, parsers, then
 
-from fixtures.aws.backends import AwsBackend, MotoServer, RealAws
+from fixtures.aws.backends import AwsBackend, MotoProxy, MotoServer, RealAws
+from fixtures.aws.moto_launcher import record_emulator_adaptations
+from fixtures.brokers.aws import NAME, AwsServiceBroker, publish_upstream_templates
 from fixtures.aws.checks import BrokerValues, diagnose, diagnosis_text, explaining_check
 from fixtures.aws.prerequisites import (
     BROKER_POLICIES, TABLE_NAME, UPSTREAM_TEMPLATE, UPSTREAM_USER_OUTPUT, PrerequisitesStack, without_dynamodb_grant,
 )
 from fixtures.errors import SuiteError
-from fixtures.brokers.mock import BearerAuth, MockBroker
-from fixtures.brokers.osb import scenario_catalog
-from fixtures.waiting import Observation, wait_for
 from fixtures.marketplace.compare import assert_offerings_match
 from fixtures.session_keys import BROKER_VALUES
 
 
-def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement) -> AwsBackend:
+def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement, real_broker: bool = False) -> AwsBackend:
+    """real_broker: the AWS Service Broker will call this AWS; it has no endpoint
+    setting, so on emulated AWS it is moto behind moto_proxy (MotoProxy)."""
     if suite_options.aws.kind == "real":
         return RealAws(suite_options.aws.region, f"{run_folder.run_id}-{scenario_id}")
-    return MotoServer(run_folder.logs / scenario_id, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
+    log_dir = run_folder.logs / scenario_id
+    if real_broker:
+        return MotoProxy(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout)
+    return MotoServer(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
 
 
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
-def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str, keeper, broker_placement) -> Iterator[PrerequisitesStack]:
+def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str, keeper, broker_placement, request) -> Iterator[PrerequisitesStack]:
     """where: 'AWS' | 'AWS with IAM enforced' | 'AWS without the DynamoDB grant, with IAM enforced'."""
     enforce = "IAM enforced" in where  # real AWS always enforces it
-    with _backend(suite_options, run_folder, scenario_id, enforce, broker_placement) as aws:
+    real_broker = request.node.get_closest_marker("aws_broker") is not None
+    with _backend(suite_options, run_folder, scenario_id, enforce, broker_placement, real_broker) as aws:
         stack = PrerequisitesStack(aws, f"asb-conformance-{scenario_id}")
         if "without the DynamoDB grant" in where:
             stack.template = without_dynamodb_grant(stack.template)
         try:
             stack.start()  # on failure it deletes what it made
             try:
-                if isinstance(aws, MotoServer):
+                if isinstance(aws, MotoProxy):
+                    tree = request.getfixturevalue("toolchain").source_tree(NAME)
+                    published = publish_upstream_templates(aws, tree, BrokerValues("", ""))
+                    stack.ledger.append(f"published {len(published)} upstream templates to the emulated templates bucket")
+                    record_emulator_adaptations(run_folder)
+                elif isinstance(aws, MotoServer):
                     aws.emulate_template_bucket()
                 yield stack
             finally:
@@ -107,52 +117,6 @@ def table_deleted(prerequisites: PrerequisitesStack, table: str) -> None:
     dynamodb.get_waiter("table_not_exists").wait(TableName=table, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
 
 
-def _broker_values(prerequisites: PrerequisitesStack, wrong: str | None) -> BrokerValues:
-    assert prerequisites.credentials is not None
-    values = BrokerValues(prerequisites.credentials.access_key_id, prerequisites.credentials.secret_access_key, region=prerequisites.aws.region)
-    wrong_values = {"aws.secretkey": {"secretkey": "not-the-" + values.secretkey[:8]}, "aws.bucket": {"bucket": "no-such-template-bucket"}}
-    if wrong is None:
-        return values
-    assert wrong in wrong_values, f"the suite can set {sorted(wrong_values)} wrong, not {wrong!r}"
-    return BrokerValues(**{**values.__dict__, **wrong_values[wrong]})
-
-
-def _aws_env(prerequisites: PrerequisitesStack, values: BrokerValues) -> dict[str, str]:
-    env = {"AWS_ACCESS_KEY_ID": values.accesskeyid, "AWS_SECRET_ACCESS_KEY": values.secretkey, "AWS_REGION": values.region,
-           "MOCK_OSB_AWS_BUCKET": values.bucket, "MOCK_OSB_AWS_TABLE": values.tablename}
-    if isinstance(prerequisites.aws, MotoServer):
-        env["MOCK_OSB_AWS_ENDPOINT"] = prerequisites.aws.endpoint
-    return env
-
-
-@given("the AWS broker, impersonated by the mock broker, starts with the stack's credentials", target_fixture="osb_broker")
-def aws_broker(prerequisites: PrerequisitesStack, run_folder, scenario_id: str, request, broker_placement, suite_options) -> Iterator[MockBroker]:
-    values = _broker_values(prerequisites, None)
-    request.node.stash[BROKER_VALUES] = values
-    broker = MockBroker(
-        scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted",
-        aws_env=_aws_env(prerequisites, values), placement=broker_placement, start_timeout=suite_options.start_timeout,
-    )
-    with broker:
-        yield broker
-
-
-@given(parsers.parse("the AWS broker, impersonated by the mock broker, starts with {value} set wrong"), target_fixture="osb_broker")
-def aws_broker_wrong_value(prerequisites: PrerequisitesStack, value: str, run_folder, scenario_id: str, request, suite_options, broker_placement) -> Iterator[MockBroker]:
-    values = _broker_values(prerequisites, value)
-    request.node.stash[BROKER_VALUES] = values
-    broker = MockBroker(
-        scenario_catalog("aws-minimal", scenario_id), run_folder.logs / scenario_id, auth=BearerAuth.generate(), tls="trusted",
-        aws_env=_aws_env(prerequisites, values), placement=broker_placement, start_timeout=suite_options.start_timeout,
-    )
-    try:
-        broker.launch()
-        wait_for("the broker to exit at start, as the AWS broker does on a fatal error", lambda: Observation(broker.exited(), None, "still running"), suite_options.start_timeout)
-        yield broker
-    finally:
-        broker.stop()
-
-
 @then("the broker's offerings step fails with \"Ready but no offerings\"", target_fixture="offerings_failure")
 def offerings_step_fails(kube_api, osb_broker, registration) -> str:
     with pytest.raises(AssertionError) as failure:
@@ -163,7 +127,7 @@ def offerings_step_fails(kube_api, osb_broker, registration) -> str:
 
 
 @then(parsers.parse('the diagnosis names check ({check}) "{title}", with evidence "{evidence}"'))
-def diagnosis_names(prerequisites: PrerequisitesStack, osb_broker: MockBroker, check: str, title: str, evidence: str, request, run_folder) -> None:
+def diagnosis_names(prerequisites: PrerequisitesStack, osb_broker: AwsServiceBroker, check: str, title: str, evidence: str, request, run_folder) -> None:
     results = diagnose(prerequisites.aws, request.node.stash[BROKER_VALUES])
     text = diagnosis_text(results, osb_broker.log_tail())
     run_folder.write_text(f"diagnosis/{request.node.name}.txt", text + "\n")

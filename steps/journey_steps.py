@@ -219,5 +219,5 @@ def plan_marked_removed(kube_api: client.ApiClient, registration: Registration, 
 # --- the real AWS broker -------------------------------------------------------------
 @given("the AWS Service Broker, built from its module, serving the project's sqs template on moto", target_fixture="osb_broker")
 def real_aws_broker() -> None:
-    """Collection already skips the scenarios that need it (marker aws_broker_binary), with this reason."""
+    """Collection already skips the scenarios that need it (marker aws_broker_provision), with this reason."""
     pytest.skip(AWS_BROKER_UNAVAILABLE)

@@ -24,7 +24,8 @@ from fixtures.kf2 import brokers
 from fixtures.kf2.brokers import KfBroker, KfBrokerStatus, Removal
 from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of
 from fixtures.kf2.controller import Kf2Controller
-from fixtures.kf2.generation import PAGE_PROMISE_DRIFT, aws_broker_skip_reason, kf2_toolchain_for, record_versions
+from fixtures.diagnostics.run_folder import record_versions
+from fixtures.kf2.generation import PAGE_PROMISE_DRIFT, kf2_toolchain_for
 from fixtures.kf2.pod import Kf2Unavailable
 from fixtures.lifecycle import Given
 from fixtures.options import SuiteOptions, parse_seconds
@@ -108,7 +109,7 @@ def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, r
     show = progress_line(pytestconfig)
     with actionable(pytestconfig):
         tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
-    record_versions(run_folder, tools)
+    record_versions(run_folder, tools.versions())
     return tools
 
 
@@ -203,11 +204,6 @@ def kf2_running(kf2_controller: Kf2Controller, kube_api: client.ApiClient) -> No
 @given("Service Catalog installed beside Kf, as the page assumes")
 def catalog_beside_kf(service_catalog: object) -> None:
     """The page's stack: Service Catalog's controller runs (its fixture waited for it)."""
-
-
-@given("the real AWS Service Broker serving on moto, with basic auth", target_fixture="osb_broker")
-def real_aws_broker(toolchain: Toolchain) -> MockBroker:
-    pytest.skip(aws_broker_skip_reason(toolchain))
 
 
 # --- registering with Kf 2.11 -------------------------------------------------------

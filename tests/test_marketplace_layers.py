@@ -7,7 +7,7 @@ from fixtures.marketplace.readers import Listing, parse_svcat_marketplace
 SVCAT_OUTPUT = """   CLASS       PLANS                          DESCRIPTION
 +----------+------------+-----------------------------------------------------+
   s3         production   Amazon S3 bucket
-                          (impersonating the AWS Service
+                          (a mock of the AWS Service
                           Broker's s3 service)
              custom
   dynamodb   hashrange    Amazon DynamoDB table

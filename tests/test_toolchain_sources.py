@@ -62,6 +62,21 @@ def test_the_tree_hash_follows_content(tmp_path):
     assert tree_hash(tree) != before
 
 
+def test_the_tree_hash_takes_links_by_their_target_even_dangling_ones(tmp_path):
+    """A real checkout has symbolic links (some dangling, some to folders); the
+    shared copy has them as small text files. Neither may break the hash."""
+    tree = _tree(tmp_path)
+    (tree / "docs").symlink_to("pkg")  # a link to a folder: not walked into
+    (tree / "dangling").symlink_to("no-such-file")
+    before = tree_hash(tree)
+    (tree / "dangling").unlink()
+    (tree / "dangling").symlink_to("another-missing-file")
+    assert tree_hash(tree) != before
+    (tree / "dangling").unlink()
+    (tree / "dangling").write_text("no-such-file")  # the copy's form of the same link
+    assert tree_hash(tree) not in (before, "")
+
+
 def test_a_refused_module_is_built_from_its_source_tree_through_a_replace(tmp_path, monkeypatch):
     monkeypatch.setattr(manifest_module, "REPO_ROOT", tmp_path)
     monkeypatch.setattr(manifest_module, "TOOLS_DIR", tmp_path / "tools")
@@ -86,8 +101,9 @@ def test_a_refused_module_is_built_from_its_source_tree_through_a_replace(tmp_pa
 
 @pytest.mark.skipif(not (SHARED_SOURCES / "aws-servicebroker-v1.0.4").is_dir(), reason=f"no {SHARED_SOURCES}/aws-servicebroker-v1.0.4 on this machine")
 def test_the_shared_aws_broker_tree_is_checked_before_any_build(tmp_path):
-    """The shared copy lacks cmd/servicebroker (upstream's .gitignore line
-    `servicebroker` matches that folder): the run must say so in one line."""
+    """A complete tree is the binary's origin; one without cmd/servicebroker
+    (an earlier copy: upstream's .gitignore line `servicebroker` matched that
+    folder) is refused in one line before any build."""
     toolchain = Toolchain(cache_root=tmp_path, profiles=("default", "aws-broker"), sources_dir=SHARED_SOURCES)
     entry = toolchain.manifest.binary("aws-servicebroker")
     tree = SHARED_SOURCES / "aws-servicebroker-v1.0.4"

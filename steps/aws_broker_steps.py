@@ -1,0 +1,105 @@
+"""Steps about the real AWS Service Broker: built once per run, started per
+scenario with the prerequisites stack's key on that scenario's AWS, and what
+it really does (findings.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from pytest_bdd import given, parsers, then
+
+from fixtures.aws.checks import BrokerValues
+from fixtures.aws.prerequisites import PrerequisitesStack
+from fixtures.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, unavailable_reason
+from fixtures.brokers.mock import BasicAuth, BearerAuth, TlsMode
+from fixtures.diagnostics.run_folder import RunFolder, record_versions
+from fixtures.terminal import progress_line
+from fixtures.parallel import actionable
+from fixtures.session_keys import BROKER_VALUES
+from fixtures.toolchain import Toolchain
+
+AUTH_KINDS: dict[str, type[BasicAuth] | type[BearerAuth]] = {"basic": BasicAuth, "bearer": BearerAuth}
+TRANSPORTS: dict[str, TlsMode] = {"trusted TLS": "trusted", "plain HTTP": "none"}
+# The chart values the suite can set wrong, and the wrong value (the page's check c).
+WRONG_VALUES = {
+    "aws.secretkey": lambda values: {"secretkey": "not-the-" + values.secretkey[:8]},
+    "aws.bucket": lambda values: {"bucket": "no-such-template-bucket"},
+}
+
+
+@pytest.fixture(scope="session")
+def aws_broker_binary(pytestconfig: pytest.Config, toolchain: Toolchain, run_folder: RunFolder) -> Path:
+    """The broker's binary, built once (make setup builds it; a run without it builds it here), in versions.json."""
+    reason = unavailable_reason(toolchain)
+    if reason is not None:
+        pytest.skip(reason)  # collection skips these scenarios already; a direct fixture use says the same
+    tools = broker_toolchain(toolchain)
+    show = progress_line(pytestconfig)
+    with actionable(pytestconfig):
+        tools.ensure(progress=lambda line: show(f"[toolchain] {line}"), only=(NAME,))
+    record_versions(run_folder, [v for v in tools.versions() if v.name == NAME])
+    return tools.path(NAME)
+
+
+def _values(prerequisites: PrerequisitesStack, wrong: str | None = None) -> BrokerValues:
+    """The chart values the page's helm install sets: the stack's key, its region; the rest the chart's defaults."""
+    key = prerequisites.key
+    values = BrokerValues(key.access_key_id, key.secret_access_key, region=prerequisites.aws.region)
+    if wrong is None:
+        return values
+    assert wrong in WRONG_VALUES, f"the suite can set {sorted(WRONG_VALUES)} wrong, not {wrong!r}"
+    return BrokerValues(**{**values.__dict__, **WRONG_VALUES[wrong](values)})
+
+
+def _broker(request, prerequisites: PrerequisitesStack, values: BrokerValues, auth: str, transport: str) -> AwsServiceBroker:
+    assert auth in AUTH_KINDS, f"auth is {sorted(AUTH_KINDS)}, not {auth!r}"
+    assert transport in TRANSPORTS, f"the broker is served over {sorted(TRANSPORTS)}, not {transport!r}"
+    request.node.stash[BROKER_VALUES] = values
+    options, run_folder = request.getfixturevalue("suite_options"), request.getfixturevalue("run_folder")
+    scenario_id = request.getfixturevalue("scenario_id")
+    return AwsServiceBroker(
+        request.getfixturevalue("aws_broker_binary"), values, prerequisites.aws, run_folder.logs / scenario_id,
+        auth=AUTH_KINDS[auth].generate(), tls=TRANSPORTS[transport], start_timeout=options.start_timeout,
+    )
+
+
+@given(parsers.parse("the AWS Service Broker starts with the stack's credentials, over {transport} with {auth} auth"), target_fixture="osb_broker")
+def aws_broker(request, prerequisites: PrerequisitesStack, transport: str, auth: str) -> Iterator[AwsServiceBroker]:
+    with _broker(request, prerequisites, _values(prerequisites), auth, transport) as broker:
+        yield broker
+
+
+@given(parsers.parse("the AWS Service Broker starts with {value} set wrong"), target_fixture="osb_broker")
+def aws_broker_wrong_value(request, prerequisites: PrerequisitesStack, value: str, suite_options) -> Iterator[AwsServiceBroker]:
+    broker = _broker(request, prerequisites, _values(prerequisites, value), "bearer", "trusted TLS")
+    try:
+        broker.launch()
+        code = broker.wait_for_exit(suite_options.start_timeout)
+        assert code != 0, f"the broker exited with code 0 at start; its last log lines:\n{broker.log_tail()}"
+        yield broker
+    finally:
+        broker.stop()
+
+
+@then(parsers.parse("the broker serves upstream's {services:d} services and {plans:d} plans"))
+def serves_upstream_catalog(osb_broker: AwsServiceBroker, services: int, plans: int) -> None:
+    assert (services, plans) == (UPSTREAM_SERVICES, UPSTREAM_PLANS), "the feature names v1.0.4's catalog"
+    catalog = osb_broker.fetch_catalog()
+    served = (len(catalog.services), sum(len(s.plans) for s in catalog.services))
+    assert served == (services, plans), f"the broker serves {served[0]} services and {served[1]} plans: {sorted(s.name for s in catalog.services)}"
+
+
+@then("the broker answers its catalog to a request with no credentials at all, and the run report flags it")
+def accepts_anyone(osb_broker: AwsServiceBroker, run_folder: RunFolder) -> None:
+    """With the chart's bearer registration the broker checks nothing: pkg/broker has
+    no TokenReview, and basic auth is off unless -enableBasicAuth is given."""
+    assert isinstance(osb_broker.auth, BearerAuth), "the chart's registration is bearer"
+    anonymous = osb_broker.get("/v2/catalog", auth=BasicAuth("nobody", "nothing"))
+    assert anonymous.status_code == 200, f"HTTP {anonymous.status_code}: the broker now checks credentials"
+    assert len(anonymous.json().get("services") or []) == UPSTREAM_SERVICES
+    run_folder.append_findings([
+        "the AWS Service Broker v1.0.4 served its catalog to a request whose credentials it never issued: with the chart's "
+        "bearer registration (authenticate: true) it checks no token (pkg/broker has no TokenReview; basic auth only with "
+        "-enableBasicAuth), so anyone who reaches its Service can provision AWS resources with its key"
+    ])
