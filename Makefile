@@ -49,10 +49,12 @@ system-chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CHROMIUM_PACKAGE) >/dev/null \
 	  || echo "[setup] $(CHROMIUM_PACKAGE) could not be installed (above): the report pages' browser test will be skipped"
 
-# Kf 2.11 is built from its tree (or a clone of its tag); where neither can be had
-# the set-up says so and goes on: its scenarios are then skipped with that reason.
+# The real AWS Service Broker (the module proxy refuses it: built from the sources
+# folder's tree) and Kf 2.11 (its tree, or a clone of its tag); where either cannot be
+# had the set-up says so and goes on: its scenarios are then skipped with that reason.
 toolchain: python
 	$(PY) -m fixtures.toolchain build
+	@$(PY) -m fixtures.toolchain build --profile aws-broker || echo "[setup] the AWS Service Broker was not built (the line above says why): the @aws_broker scenarios will be skipped with that reason" >&2
 	@$(PY) -m fixtures.toolchain build --profile kf2 || echo "[setup] Kf 2.11 was not built (the line above says why): the @kf2 scenarios will be skipped with that reason" >&2
 
 # The scenarios run in parallel (pytest-xdist) on one control plane per run (6

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from botocore.exceptions import ClientError
 from pytest_bdd import given, parsers, then
 
+from fixtures.aws.backends import AwsBackend, MotoProxy
 from fixtures.aws.checks import BrokerValues
+from fixtures.aws.moto_launcher import record_emulator_adaptations
 from fixtures.aws.prerequisites import PrerequisitesStack
-from fixtures.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, unavailable_reason
+from fixtures.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates, unavailable_reason
 from fixtures.brokers.mock import BasicAuth, BearerAuth, TlsMode
 from fixtures.diagnostics.run_folder import RunFolder, record_versions
 from fixtures.terminal import progress_line
@@ -52,27 +55,48 @@ def _values(prerequisites: PrerequisitesStack, wrong: str | None = None) -> Brok
     return BrokerValues(**{**values.__dict__, **WRONG_VALUES[wrong](values)})
 
 
-def _broker(request, prerequisites: PrerequisitesStack, values: BrokerValues, auth: str, transport: str) -> AwsServiceBroker:
+def _broker(request, aws: AwsBackend, values: BrokerValues, auth: str, transport: str) -> AwsServiceBroker:
     assert auth in AUTH_KINDS, f"auth is {sorted(AUTH_KINDS)}, not {auth!r}"
     assert transport in TRANSPORTS, f"the broker is served over {sorted(TRANSPORTS)}, not {transport!r}"
     request.node.stash[BROKER_VALUES] = values
     options, run_folder = request.getfixturevalue("suite_options"), request.getfixturevalue("run_folder")
     scenario_id = request.getfixturevalue("scenario_id")
     return AwsServiceBroker(
-        request.getfixturevalue("aws_broker_binary"), values, prerequisites.aws, run_folder.logs / scenario_id,
+        request.getfixturevalue("aws_broker_binary"), values, aws, run_folder.logs / scenario_id,
         auth=AUTH_KINDS[auth].generate(), tls=TRANSPORTS[transport], start_timeout=options.start_timeout,
     )
 
 
 @given(parsers.parse("the AWS Service Broker starts with the stack's credentials, over {transport} with {auth} auth"), target_fixture="osb_broker")
 def aws_broker(request, prerequisites: PrerequisitesStack, transport: str, auth: str) -> Iterator[AwsServiceBroker]:
-    with _broker(request, prerequisites, _values(prerequisites), auth, transport) as broker:
+    with _broker(request, prerequisites.aws, _values(prerequisites), auth, transport) as broker:
+        yield broker
+
+
+@given("an AWS account where the prerequisites stack was not deployed, with an administrator's access key", target_fixture="aws_account")
+def account_without_prerequisites(request, suite_options, run_folder: RunFolder, scenario_id: str) -> Iterator[MotoProxy]:
+    """Emulated AWS as an operator who skipped the page's step 3 has it: the templates
+    bucket (AWS's own) answers, no broker table exists, and the key may do anything."""
+    if suite_options.aws.kind == "real":
+        pytest.skip("replays a missing table on a whole account: emulated AWS only (real AWS would need an account without the table)")
+    with MotoProxy(run_folder.logs / scenario_id, enforce_iam=True, region=suite_options.aws.region, start_timeout=suite_options.start_timeout) as aws:
+        publish_upstream_templates(aws, request.getfixturevalue("toolchain").source_tree(NAME), BrokerValues("", ""))
+        record_emulator_adaptations(run_folder)
+        with pytest.raises(ClientError, match="ResourceNotFoundException"):
+            aws.client("dynamodb").describe_table(TableName=BrokerValues("", "").tablename)
+        yield aws
+
+
+@given(parsers.parse("the AWS Service Broker starts with the administrator's key, over {transport} with {auth} auth"), target_fixture="osb_broker")
+def aws_broker_admin_key(request, aws_account: MotoProxy, transport: str, auth: str) -> Iterator[AwsServiceBroker]:
+    values = BrokerValues(aws_account.admin.access_key_id, aws_account.admin.secret_access_key, region=aws_account.region)
+    with _broker(request, aws_account, values, auth, transport) as broker:
         yield broker
 
 
 @given(parsers.parse("the AWS Service Broker starts with {value} set wrong"), target_fixture="osb_broker")
 def aws_broker_wrong_value(request, prerequisites: PrerequisitesStack, value: str, suite_options) -> Iterator[AwsServiceBroker]:
-    broker = _broker(request, prerequisites, _values(prerequisites, value), "bearer", "trusted TLS")
+    broker = _broker(request, prerequisites.aws, _values(prerequisites, value), "bearer", "trusted TLS")
     try:
         broker.launch()
         code = broker.wait_for_exit(suite_options.start_timeout)

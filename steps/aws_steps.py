@@ -16,7 +16,6 @@ from fixtures.aws.prerequisites import (
 )
 from fixtures.errors import SuiteError
 from fixtures.marketplace.compare import assert_offerings_match
-from fixtures.session_keys import BROKER_VALUES
 
 
 def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement, real_broker: bool = False) -> AwsBackend:
@@ -127,8 +126,9 @@ def offerings_step_fails(kube_api, osb_broker, registration) -> str:
 
 
 @then(parsers.parse('the diagnosis names check ({check}) "{title}", with evidence "{evidence}"'))
-def diagnosis_names(prerequisites: PrerequisitesStack, osb_broker: AwsServiceBroker, check: str, title: str, evidence: str, request, run_folder) -> None:
-    results = diagnose(prerequisites.aws, request.node.stash[BROKER_VALUES])
+def diagnosis_names(osb_broker: AwsServiceBroker, check: str, title: str, evidence: str, request, run_folder) -> None:
+    """The page's checks against the AWS the broker uses, with the values it was started with."""
+    results = diagnose(osb_broker.aws, osb_broker.values)
     text = diagnosis_text(results, osb_broker.log_tail())
     run_folder.write_text(f"diagnosis/{request.node.name}.txt", text + "\n")
     cause = explaining_check(results)

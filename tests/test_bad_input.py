@@ -28,6 +28,7 @@ from tests.conftest import REPO_ROOT, run_suite
         ("--aws=real --aws-real-opt-in", "--aws=real needs --aws-region"),
         ("--aws=localstack", "unknown --aws value 'localstack': choose moto (default) or real"),
         ("--marketplace-reader=cf", "unknown --marketplace-reader 'cf': choose one of kf, svcat, api"),
+        ("--broker=fake", "unknown --broker 'fake': choose aws (the real AWS Service Broker, default) or mock (skip the @aws_broker scenarios)"),
     ],
 )
 def test_a_bad_option_is_refused_in_one_line(option, line, reports):
