@@ -79,7 +79,8 @@ def account_without_prerequisites(request, suite_options, run_folder: RunFolder,
     bucket (AWS's own) answers, no broker table exists, and the key may do anything."""
     if suite_options.aws.kind == "real":
         pytest.skip("replays a missing table on a whole account: emulated AWS only (real AWS would need an account without the table)")
-    with MotoProxy(run_folder.logs / scenario_id, enforce_iam=True, region=suite_options.aws.region, start_timeout=suite_options.start_timeout) as aws:
+    aws = MotoProxy(run_folder.logs / scenario_id, enforce_iam=True, region=suite_options.aws.region, start_timeout=suite_options.start_timeout)
+    with aws:
         publish_upstream_templates(aws, request.getfixturevalue("toolchain").source_tree(NAME), BrokerValues("", ""))
         record_emulator_adaptations(run_folder)
         with pytest.raises(ClientError, match="ResourceNotFoundException"):

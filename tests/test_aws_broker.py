@@ -66,7 +66,8 @@ def test_the_broker_serves_upstreams_catalog_and_checks_basic_auth(tmp_path: Pat
 
 @needs_broker
 def test_a_broker_that_exits_at_start_says_so_with_its_log_and_leaves_nothing(tmp_path: Path):
-    with MotoProxy(tmp_path, enforce_iam=True) as aws,  # moto checks signatures only under enforced IAM PrerequisitesStack(aws, "wrong-key") as stack:
+    # moto checks signatures only under enforced IAM.
+    with MotoProxy(tmp_path, enforce_iam=True) as aws, PrerequisitesStack(aws, "wrong-key") as stack:
         values = BrokerValues(stack.key.access_key_id, "not-the-secret-key")
         publish_upstream_templates(aws, TOOLS.source_tree(NAME), values)
         broker = AwsServiceBroker(TOOLS.path(NAME), values, aws, tmp_path, auth=BasicAuth.generate(), start_timeout=20)
