@@ -19,7 +19,7 @@ from fixtures.aws.backends import MotoServer
 from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE, OWN_TEMPLATES, as_json, create_like_the_broker
 from fixtures.toolchain.sources import SOURCES_ENV
 
-# As tests/test_toolchain_sources.py finds them: the environment's folder, else the workplace's beside the checkout.
+# As tests/test_toolchain_sources.py finds them: the environment's folder, else ../shared/sources beside the checkout.
 SOURCES = Path(os.environ.get(SOURCES_ENV) or Path(__file__).resolve().parents[2] / "shared" / "sources")
 UPSTREAM_SQS = SOURCES / "aws-servicebroker-v1.0.4" / "templates" / "sqs" / "template.yaml"
 needs_upstream = pytest.mark.skipif(not UPSTREAM_SQS.is_file(), reason=f"no {UPSTREAM_SQS} (set {SOURCES_ENV} to the folder of upstream source trees)")
