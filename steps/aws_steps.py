@@ -25,7 +25,7 @@ def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, pla
         return RealAws(suite_options.aws.region, f"{run_folder.run_id}-{scenario_id}")
     log_dir = run_folder.logs / scenario_id
     if real_broker:
-        return MotoProxy(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout)
+        return MotoProxy(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
     return MotoServer(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
 
 

@@ -2,13 +2,18 @@
 a cluster that runs pods (the page's steps 4-8 and 10)."""
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Iterator
+
+import yaml
 
 import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.aws.backends import MotoServer
+from fixtures.aws.backends import MotoProxy, MotoServer
+from fixtures.aws.moto_launcher import record_emulator_adaptations
 from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, install, resolve_chart, uninstall
 from fixtures.aws.prerequisites import PrerequisitesStack
 from fixtures.catalog import names
@@ -16,11 +21,16 @@ from fixtures.catalog.registration import broker_watch, page_kubectl_get_broker,
 from fixtures.catalog.status import parse_kubectl_table
 from fixtures.cluster.leftovers import page_namespace
 from fixtures.commands import Cli
+from fixtures.cluster.base import ClusterAccess
 from fixtures.diagnostics.keep import Keeper
-from fixtures.kind.images import image_exists
+from fixtures.diagnostics.run_folder import RunFolder, record_image
+from fixtures.incluster import PlacedImage
+from fixtures.kind.images import BROKER_IMAGE_MOTO_CA, image_exists
 from fixtures.kube import pod_ready
 from fixtures.marketplace.compare import read_cluster_offerings
 from fixtures.marketplace.readers import MarketplaceReader
+from fixtures.parallel import actionable
+from fixtures.profiles.base import Profile, ProfileSettings
 from fixtures.waiting import Observation, wait_for
 
 # "Registration can take a few minutes" (the page): the chart creates the broker
@@ -35,12 +45,25 @@ def cluster_running_pods(cluster, service_catalog) -> None:
         pytest.skip(f"Method 1 runs the broker in a pod; {cluster.description} runs none: use --cluster=kind")
 
 
+@pytest.fixture(scope="session")
+def aws_broker_image(pytestconfig, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, placements, run_folder: RunFolder) -> PlacedImage:
+    """The broker's image built here and put where the nodes run it, once per worker
+    (after `placements`: on an existing cluster they bring the Docker daemon up)."""
+    with actionable(pytestconfig):
+        placed = profile.aws_broker_image(cluster, profile_settings)
+    record_image(run_folder, "aws-servicebroker (Method 1)", f"{placed.image} (built here from the binary; {placed.where})")
+    return placed
+
+
 @given("the AWS Service Broker's chart", target_fixture="aws_broker_chart")
-def aws_broker_chart(pytestconfig, helm: Cli, toolchain, run_folder) -> AwsBrokerChart:
+def aws_broker_chart(pytestconfig, helm: Cli, toolchain, run_folder, request) -> AwsBrokerChart:
     try:
         chart = resolve_chart(pytestconfig.getoption("--aws-broker-chart"), pytestconfig.getoption("--aws-broker-image"), helm, toolchain)
     except ChartUnavailable as exc:
         pytest.skip(str(exc))
+    if chart.built_here:
+        placed: PlacedImage = request.getfixturevalue("aws_broker_image")
+        chart = replace(chart, image=placed.image, pull_policy=placed.pull_policy)
     run_folder.write_text("aws-broker-chart.txt", f"chart: {chart.source}\nimage: {chart.image or '(the chart default)'}\n")
     return chart
 
@@ -57,24 +80,37 @@ def helm_install_with(aws_broker_chart, prerequisites, namespace, value, helm, c
 
 def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, extra: tuple[str, ...], helm: Cli, cluster, toolchain, run_folder,
              kube_api: client.ApiClient, gone_timeout: float, keeper: Keeper) -> Iterator[str]:
+    """The page's values (the stack's key), what the user set, and what emulation needs (recorded in the run's report)."""
     assert namespace == NAMESPACE, f"the page installs into {NAMESPACE}, not {namespace}"
-    if isinstance(stack.aws, MotoServer) and chart.is_upstream:
-        pytest.skip(
-            "the real broker has no AWS endpoint setting: on moto its HTTPS must go through moto_proxy (HTTPS_PROXY + AWS_CA_BUNDLE), "
-            "which this suite does not set up yet; run Method 1 with --aws=real --aws-real-opt-in --aws-region=..."
-        )
+    if type(stack.aws) is MotoServer and chart.is_upstream:
+        pytest.skip("the real broker has no AWS endpoint setting: on emulated AWS it reaches moto through moto_proxy, which only @aws_broker scenarios start")
     values = [f"aws.secretkey={stack.key.secret_access_key}", f"aws.accesskeyid={stack.key.access_key_id}", *extra]
+    values_files: tuple[Path, ...] = ()
+    if isinstance(stack.aws, MotoProxy):
+        values_files = (_emulation_values(stack.aws, run_folder),)
+        record_emulator_adaptations(run_folder)
     if chart.image:
         values.append(f"image={chart.image}")
-        if cluster.kind_name and image_exists(chart.image):  # built here: the node cannot pull it
+        if chart.pull_policy:
+            values.append(f"imagePullPolicy={chart.pull_policy}")
+        elif cluster.kind_name and image_exists(chart.image):  # a user's image that exists here: the node cannot pull it
             Cli.from_toolchain(toolchain, "kind", None, run_folder.logs).run("load", "docker-image", chart.image, "--name", cluster.kind_name, timeout=300)
             values.append("imagePullPolicy=IfNotPresent")
     with page_namespace(kube_api, namespace, lambda: keeper.keeping, gone_timeout, cluster.deletes_namespaces):
-        install(helm, chart.reference, namespace, values)
+        install(helm, chart.reference, namespace, values, values_files)
         try:
             yield RELEASE
         finally:
             uninstall(helm, kube_api, namespace, gone_timeout)
+
+
+def _emulation_values(aws: MotoProxy, run_folder: RunFolder) -> Path:
+    """The chart's own `extraEnv`: the broker pod's AWS calls go through the scenario's
+    moto_proxy and trust moto's CA, which the image built here carries."""
+    env = {**aws.program_env(), "AWS_CA_BUNDLE": BROKER_IMAGE_MOTO_CA}
+    env.pop("NO_PROXY", None)  # the pod calls nothing else
+    values = {"extraEnv": [{"name": name, "value": value} for name, value in sorted(env.items())]}
+    return run_folder.write_text(f"aws/{aws.account_id}-emulation-values.yaml", yaml.safe_dump(values))
 
 
 @then("the broker's pod becomes Ready")
@@ -125,3 +161,11 @@ def marketplace_lists_chart_services(kube_api, name: str, marketplace_reader: Ma
     listing = marketplace_reader.read(namespace, name)
     missing = offered - set(listing.pairs)
     assert not missing, f"{listing.reader} does not list {sorted(missing)[:10]} ({listing.command})"
+
+
+@then(parsers.parse('the ClusterServiceBroker "{name}" offers upstream\'s {services:d} services and {plans:d} plans'))
+def chart_broker_offers_upstream(kube_api, name: str, services: int, plans: int) -> None:
+    """Ready is set once Service Catalog has written the catalog: the counts are final."""
+    offered = read_cluster_offerings(kube_api, name)
+    counts = (sum(o.kind == "class" for o in offered), sum(o.kind == "plan" for o in offered))
+    assert counts == (services, plans), f"the ClusterServiceBroker {name} offers {counts[0]} classes and {counts[1]} plans, upstream's templates {services} and {plans}"
