@@ -171,27 +171,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )))
         if item.get_closest_marker("aws_broker_provision"):
             item.add_marker(pytest.mark.skip(reason=AWS_BROKER_UNAVAILABLE))
-        if item.get_closest_marker("aws_broker") and (reason := _real_broker_skip(config, options, profile, in_cluster=item.get_closest_marker("method1") is not None)):
+        if item.get_closest_marker("aws_broker") and (reason := _real_broker_skip(config, options, profile)):
             item.add_marker(pytest.mark.skip(reason=reason))
         if options.external_broker is not None and item.get_closest_marker("any_broker") is None and _is_scenario(item):
             item.add_marker(pytest.mark.skip(reason=f"needs the suite's own mock broker (scripted faults or catalogs); --broker-url={options.external_broker.url} qualifies a broker as it is"))
 
 
-def _real_broker_skip(config: pytest.Config, options: SuiteOptions, profile: Profile, in_cluster: bool) -> str | None:
-    """Why a scenario of the real AWS broker cannot run in this run, or None.
-    in_cluster: Method 1 runs the broker's image in the cluster; the others run
-    its binary on this machine, which only the embedded control plane reaches."""
-    if REAL_BROKER_SKIP not in config.stash:  # asked once
+def _real_broker_skip(config: pytest.Config, options: SuiteOptions, profile: Profile) -> str | None:
+    """Why the real AWS broker's scenarios cannot run in this run (asked once), or
+    None. Where brokers run in containers or pods, its image is built from the binary."""
+    if REAL_BROKER_SKIP not in config.stash:
         if options.broker == "mock":
             reason: str | None = "--broker=mock: the scenarios about the real AWS Service Broker are left out of this run"
         else:
             reason = unavailable_reason(Toolchain(user_bin_dir=options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources_dir_from(config.getoption("--sources"))))
         config.stash[REAL_BROKER_SKIP] = reason
-    if config.stash[REAL_BROKER_SKIP] is None and options.cluster.kind != "embedded" and not in_cluster:
-        return (
-            f"on --cluster={options.cluster} this scenario would run the real AWS Service Broker as a process on this machine, which the cluster's "
-            "pods cannot reach; Method 1 (features/method1.feature) runs its image in the cluster, and this scenario runs on the embedded profile"
-        )
     return config.stash[REAL_BROKER_SKIP]
 
 

@@ -3,6 +3,7 @@ scenario with the prerequisites stack's key on that scenario's AWS, and what
 it really does (findings.md)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -16,7 +17,11 @@ from fixtures.aws.moto_launcher import record_emulator_adaptations
 from fixtures.aws.prerequisites import PrerequisitesStack
 from fixtures.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates, unavailable_reason
 from fixtures.brokers.mock import BasicAuth, BearerAuth, TlsMode
-from fixtures.diagnostics.run_folder import RunFolder, record_versions
+from fixtures.cluster.base import ClusterAccess
+from fixtures.diagnostics.run_folder import RunFolder, record_image, record_versions
+from fixtures.incluster import PlacedImage, PodPlacement
+from fixtures.placement import Placement
+from fixtures.profiles.base import Profile, ProfileSettings
 from fixtures.terminal import progress_line
 from fixtures.parallel import actionable
 from fixtures.session_keys import BROKER_VALUES
@@ -45,6 +50,28 @@ def aws_broker_binary(pytestconfig: pytest.Config, toolchain: Toolchain, run_fol
     return tools.path(NAME)
 
 
+@pytest.fixture(scope="session")
+def aws_broker_image(pytestconfig: pytest.Config, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, placements, run_folder: RunFolder) -> PlacedImage:
+    """The broker's image built here and put where the nodes run it, once per worker
+    (after `placements`: on an existing cluster they bring the Docker daemon up)."""
+    with actionable(pytestconfig):
+        placed = profile.aws_broker_image(cluster, profile_settings)
+    record_image(run_folder, "aws-servicebroker", f"{placed.image} (built here from the binary; {placed.where})")
+    return placed
+
+
+def broker_image_placement(request: pytest.FixtureRequest) -> Placement | None:
+    """Where this scenario's real broker runs: this machine (None), or where the
+    profile runs brokers, with the broker's own image."""
+    placement = request.getfixturevalue("broker_placement")
+    if placement is None:
+        return None
+    placed: PlacedImage = request.getfixturevalue("aws_broker_image")
+    if isinstance(placement, PodPlacement):
+        return replace(placement, image=placed.image, image_pull_policy=placed.pull_policy)
+    return replace(placement, image=placed.image)
+
+
 def _values(prerequisites: PrerequisitesStack, wrong: str | None = None) -> BrokerValues:
     """The chart values the page's helm install sets: the stack's key, its region; the rest the chart's defaults."""
     key = prerequisites.key
@@ -63,7 +90,7 @@ def _broker(request, aws: AwsBackend, values: BrokerValues, auth: str, transport
     scenario_id = request.getfixturevalue("scenario_id")
     return AwsServiceBroker(
         request.getfixturevalue("aws_broker_binary"), values, aws, run_folder.logs / scenario_id,
-        auth=AUTH_KINDS[auth].generate(), tls=TRANSPORTS[transport], start_timeout=options.start_timeout,
+        auth=AUTH_KINDS[auth].generate(), tls=TRANSPORTS[transport], start_timeout=options.start_timeout, placement=broker_image_placement(request),
     )
 
 
@@ -79,7 +106,10 @@ def account_without_prerequisites(request, suite_options, run_folder: RunFolder,
     bucket (AWS's own) answers, no broker table exists, and the key may do anything."""
     if suite_options.aws.kind == "real":
         pytest.skip("replays a missing table on a whole account: emulated AWS only (real AWS would need an account without the table)")
-    aws = MotoProxy(run_folder.logs / scenario_id, enforce_iam=True, region=suite_options.aws.region, start_timeout=suite_options.start_timeout)
+    aws = MotoProxy(
+        run_folder.logs / scenario_id, enforce_iam=True, region=suite_options.aws.region, start_timeout=suite_options.start_timeout,
+        placement=request.getfixturevalue("broker_placement"),
+    )
     with aws:
         publish_upstream_templates(aws, request.getfixturevalue("toolchain").source_tree(NAME), BrokerValues("", ""))
         record_emulator_adaptations(run_folder)

@@ -21,16 +21,14 @@ from fixtures.catalog.registration import broker_watch, page_kubectl_get_broker,
 from fixtures.catalog.status import parse_kubectl_table
 from fixtures.cluster.leftovers import page_namespace
 from fixtures.commands import Cli
-from fixtures.cluster.base import ClusterAccess
 from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.run_folder import RunFolder, record_image
+from fixtures.diagnostics.run_folder import RunFolder
 from fixtures.incluster import PlacedImage
-from fixtures.kind.images import BROKER_IMAGE_MOTO_CA, image_exists
+from fixtures.brokers.aws import IMAGE_MOTO_CA
+from fixtures.kind.images import image_exists
 from fixtures.kube import pod_ready
 from fixtures.marketplace.compare import read_cluster_offerings
 from fixtures.marketplace.readers import MarketplaceReader
-from fixtures.parallel import actionable
-from fixtures.profiles.base import Profile, ProfileSettings
 from fixtures.waiting import Observation, wait_for
 
 # "Registration can take a few minutes" (the page): the chart creates the broker
@@ -43,16 +41,6 @@ REGISTRATION_SECONDS = 600
 def cluster_running_pods(cluster, service_catalog) -> None:
     if not cluster.runs_pods:
         pytest.skip(f"Method 1 runs the broker in a pod; {cluster.description} runs none: use --cluster=kind")
-
-
-@pytest.fixture(scope="session")
-def aws_broker_image(pytestconfig, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, placements, run_folder: RunFolder) -> PlacedImage:
-    """The broker's image built here and put where the nodes run it, once per worker
-    (after `placements`: on an existing cluster they bring the Docker daemon up)."""
-    with actionable(pytestconfig):
-        placed = profile.aws_broker_image(cluster, profile_settings)
-    record_image(run_folder, "aws-servicebroker (Method 1)", f"{placed.image} (built here from the binary; {placed.where})")
-    return placed
 
 
 @given("the AWS Service Broker's chart", target_fixture="aws_broker_chart")
@@ -107,7 +95,7 @@ def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, e
 def _emulation_values(aws: MotoProxy, run_folder: RunFolder) -> Path:
     """The chart's own `extraEnv`: the broker pod's AWS calls go through the scenario's
     moto_proxy and trust moto's CA, which the image built here carries."""
-    env = {**aws.program_env(), "AWS_CA_BUNDLE": BROKER_IMAGE_MOTO_CA}
+    env = {**aws.program_env(), "AWS_CA_BUNDLE": IMAGE_MOTO_CA}
     env.pop("NO_PROXY", None)  # the pod calls nothing else
     values = {"extraEnv": [{"name": name, "value": value} for name, value in sorted(env.items())]}
     return run_folder.write_text(f"aws/{aws.account_id}-emulation-values.yaml", yaml.safe_dump(values))
