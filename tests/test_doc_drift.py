@@ -47,3 +47,20 @@ def test_the_journey_row_states_why_the_real_broker_journey_did_not_run():
 def test_a_failed_journey_fails_its_row():
     results = [ScenarioResult("journey", "Create, bind, unbind and delete a service", "failed", "orders: not Ready")]
     assert _row(results, "after 10")["verdict"] == "fails"
+
+
+def test_method1_on_the_real_broker_turns_the_chart_steps_into_translations():
+    results = [ScenarioResult("method1", "The page's helm install registers a Ready ClusterServiceBroker at the chart's URL", "passed")]
+    for step in ("4", "5", "6", "7", "8", "10"):
+        row = _row(results, step)
+        assert row["verdict"] in ("translated", "executed literally") and "Not run here" not in row["how"], (step, row)
+    assert "extraEnv" in _row(results, "5")["how"]
+
+
+def test_a_step_that_ran_in_part_names_the_scenarios_that_did_not():
+    results = [
+        ScenarioResult("chart", "upstream's chart installs", "passed"),
+        ScenarioResult("method1", "helm install", "skipped", "Method 1 runs the broker in a pod; use --cluster=kind"),
+    ]
+    row = _row(results, "5")
+    assert row["verdict"] == "translated" and "Not run here: method1.feature: Method 1 runs the broker in a pod" in row["how"]
