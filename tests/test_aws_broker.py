@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from fixtures.aws.backends import MotoProxy
 from fixtures.aws.checks import BrokerValues, diagnose
-from fixtures.aws.prerequisites import PrerequisitesStack, without_dynamodb_grant
+from fixtures.aws.prerequisites import BROKER_POLICIES, UPSTREAM_TEMPLATE, UPSTREAM_USER_OUTPUT, PrerequisitesStack, without_dynamodb_grant
 from fixtures.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates, unavailable_reason
 from fixtures.brokers.mock import BasicAuth, BearerAuth
 from fixtures.errors import SuiteError
@@ -39,6 +39,23 @@ def test_under_enforced_iam_the_table_grant_decides_and_a_refusal_is_json(accoun
     assert access.passed is grant, str(access)
     if not grant:  # AWS's JSON error, which the Go SDK parses and does not retry
         assert "AccessDeniedException" in access.evidence and "<?xml" not in access.evidence, access.evidence
+
+
+def test_upstreams_prerequisites_give_the_user_its_inline_policies_and_delete_cleanly(account: MotoProxy):
+    """moto as shipped drops AWS::IAM::User's inline Policies; the launcher applies them, and removes them with the user."""
+    try:
+        template = (TOOLS.source_tree(NAME) / UPSTREAM_TEMPLATE).read_text()
+    except SuiteError as exc:
+        pytest.skip(f"upstream's {UPSTREAM_TEMPLATE} is not at hand: {exc}")
+    stack = PrerequisitesStack(account, "upstream", template=template, user_output=UPSTREAM_USER_OUTPUT, upstream=True)
+    with stack:
+        iam = account.client("iam")
+        assert set(iam.list_user_policies(UserName=stack.user_name)["PolicyNames"]) == set(BROKER_POLICIES)
+        [table, access, _] = diagnose(account, BrokerValues(stack.key.access_key_id, stack.key.secret_access_key))
+        assert table.passed and access.passed, (str(table), str(access))
+    assert "deleted stack upstream" in stack.ledger, stack.ledger
+    with pytest.raises(ClientError, match="NoSuchEntity|cannot be found"):
+        iam.get_user(UserName=stack.user_name)
 
 
 def test_a_connection_reused_after_an_error_answers_at_once(account: MotoProxy):
