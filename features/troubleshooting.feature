@@ -32,6 +32,16 @@ Feature: When the broker is not Ready (the page's step 9)
     And the diagnosis names check (b) "the AWS user can access the DynamoDB table", with evidence "AccessDenied"
 
   @negative
+  Scenario: aws.region names another region than the stack's: Ready but no offerings, explained by check (c)
+    Given the prerequisites stack is deployed on AWS
+    And the AWS Service Broker starts with aws.region set to another region than the stack's, over trusted TLS with bearer auth
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker becomes Ready
+    And the broker's offerings step fails with "Ready but no offerings"
+    And the diagnosis names check (c) "the Helm chart values are set correctly", with evidence "aws.region"
+
+  @negative
   Scenario Outline: A wrong chart value stops the broker at start, and check (c) names it
     Given the prerequisites stack is deployed on AWS with IAM enforced
     And the AWS Service Broker starts with <value> set wrong

@@ -33,6 +33,8 @@ TRANSPORTS: dict[str, TlsMode] = {"trusted TLS": "trusted", "plain HTTP": "none"
 WRONG_VALUES = {
     "aws.secretkey": lambda values: {"secretkey": "not-the-" + values.secretkey[:8]},
     "aws.bucket": lambda values: {"bucket": "no-such-template-bucket"},
+    # a real region, not the stack's: the broker starts there and finds no table
+    "aws.region": lambda values: {"region": "eu-west-1" if values.region != "eu-west-1" else "us-west-2"},
 }
 
 
@@ -122,6 +124,13 @@ def account_without_prerequisites(request, suite_options, run_folder: RunFolder,
 def aws_broker_admin_key(request, aws_account: MotoProxy, transport: str, auth: str) -> Iterator[AwsServiceBroker]:
     values = BrokerValues(aws_account.admin.access_key_id, aws_account.admin.secret_access_key, region=aws_account.region)
     with _broker(request, aws_account, values, auth, transport) as broker:
+        yield broker
+
+
+@given(parsers.parse("the AWS Service Broker starts with aws.region set to another region than the stack's, over {transport} with {auth} auth"), target_fixture="osb_broker")
+def aws_broker_wrong_region(request, prerequisites: PrerequisitesStack, transport: str, auth: str) -> Iterator[AwsServiceBroker]:
+    """It does not exit: it serves, with no services (its table is elsewhere)."""
+    with _broker(request, prerequisites.aws, _values(prerequisites, "aws.region"), auth, transport) as broker:
         yield broker
 
 
