@@ -14,7 +14,9 @@ from pytest_bdd import given, parsers, then, when
 
 from fixtures.aws.backends import MotoProxy, MotoServer
 from fixtures.aws.moto_launcher import record_emulator_adaptations
-from fixtures.aws.broker_chart import NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, install, resolve_chart, uninstall
+from fixtures.aws.broker_chart import (
+    NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, emulation_values, install, resolve_chart, uninstall, wait_for_broker_pod,
+)
 from fixtures.aws.prerequisites import PrerequisitesStack
 from fixtures.catalog import names
 from fixtures.catalog.registration import broker_watch, page_kubectl_get_broker, wait_until_ready
@@ -24,12 +26,9 @@ from fixtures.commands import Cli
 from fixtures.diagnostics.keep import Keeper
 from fixtures.diagnostics.run_folder import RunFolder
 from fixtures.incluster import PlacedImage
-from fixtures.brokers.aws import IMAGE_MOTO_CA
 from fixtures.kind.images import image_exists
-from fixtures.kube import pod_ready
 from fixtures.marketplace.compare import read_cluster_offerings
 from fixtures.marketplace.readers import MarketplaceReader
-from fixtures.waiting import Observation, wait_for
 
 # "Registration can take a few minutes" (the page): the chart creates the broker
 # and its pod together, so Service Catalog's first fetches fail and it backs off
@@ -93,27 +92,12 @@ def _install(chart: AwsBrokerChart, stack: PrerequisitesStack, namespace: str, e
 
 
 def _emulation_values(aws: MotoProxy, run_folder: RunFolder) -> Path:
-    """The chart's own `extraEnv`: the broker pod's AWS calls go through the scenario's
-    moto_proxy and trust moto's CA, which the image built here carries."""
-    env = {**aws.program_env(), "AWS_CA_BUNDLE": IMAGE_MOTO_CA}
-    env.pop("NO_PROXY", None)  # the pod calls nothing else
-    values = {"extraEnv": [{"name": name, "value": value} for name, value in sorted(env.items())]}
-    return run_folder.write_text(f"aws/{aws.account_id}-emulation-values.yaml", yaml.safe_dump(values))
+    return run_folder.write_text(f"aws/{aws.account_id}-emulation-values.yaml", yaml.safe_dump(emulation_values(aws)))
 
 
 @then("the broker's pod becomes Ready")
 def broker_pod_ready(kube_api, helm_release: str, suite_options) -> None:
-    core = client.CoreV1Api(kube_api)
-
-    def observe() -> Observation[None]:
-        # The chart's own pod only (its Deployment labels it app=<release>-aws-servicebroker), not any pod of aws-sb.
-        pods = core.list_namespaced_pod(NAMESPACE, label_selector=f"app={helm_release}-aws-servicebroker").items
-        ready = [p.metadata.name for p in pods if pod_ready(p)]
-        states = [f"{p.metadata.name}={p.status.phase}" for p in pods]
-        return Observation(bool(ready), None, f"pods in {NAMESPACE}: {states or 'none'}")
-
-    # The chart's readiness probe starts after 30 s.
-    wait_for("the AWS broker's pod to be Ready", observe, max(suite_options.ready_timeout, 180), interval=1.0, tolerate=(OSError, client.ApiException))
+    wait_for_broker_pod(kube_api, NAMESPACE, max(suite_options.ready_timeout, 180))
 
 
 @then(parsers.parse('the ClusterServiceBroker "{name}" becomes Ready'))
