@@ -15,7 +15,7 @@ ETCD_PACKAGE := etcd-server
 ASB_CONFORMANCE_SOURCES ?= $(abspath $(wildcard ../shared/sources))
 export ASB_CONFORMANCE_SOURCES
 
-.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck e2e-existing bench bench-features preflight lock clean setup-kind e2e-kind bench-kind soak
+.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck docs e2e-existing bench bench-features preflight lock clean setup-kind e2e-kind bench-kind soak
 
 setup: python system toolchain
 
@@ -53,9 +53,9 @@ system-chromium:
 # folder's tree) and Kf 2.11 (its tree, or a clone of its tag); where either cannot be
 # had the set-up says so and goes on: its scenarios are then skipped with that reason.
 toolchain: python
-	$(PY) -m fixtures.toolchain build
-	@$(PY) -m fixtures.toolchain build --profile aws-broker || echo "[setup] the AWS Service Broker was not built (the line above says why): the @aws_broker scenarios will be skipped with that reason" >&2
-	@$(PY) -m fixtures.toolchain build --profile kf2 || echo "[setup] Kf 2.11 was not built (the line above says why): the @kf2 scenarios will be skipped with that reason" >&2
+	$(PY) -m fixtures.cli.toolchain build
+	@$(PY) -m fixtures.cli.toolchain build --profile aws-broker || echo "[setup] the AWS Service Broker was not built (the line above says why): the @aws_broker scenarios will be skipped with that reason" >&2
+	@$(PY) -m fixtures.cli.toolchain build --profile kf2 || echo "[setup] Kf 2.11 was not built (the line above says why): the @kf2 scenarios will be skipped with that reason" >&2
 
 # The scenarios run in parallel (pytest-xdist) on one control plane per run (6
 # workers: conftest's pytest_xdist_auto_num_workers); PARALLEL= runs them one
@@ -67,13 +67,18 @@ e2e: setup
 
 # The suite's own tests one at a time (several start an embedded control plane,
 # and two of those cannot share this machine), then the features in parallel.
-test: setup typecheck
+test: setup typecheck docs
 	$(PYTEST) tests/ $(PYTEST_ARGS)
 	$(PYTEST) features/ $(PARALLEL) $(PYTEST_ARGS)
 
-# The suite's own code, typed (config in pyproject.toml).
+# The suite's own code, typed, and its layers kept (both configured in pyproject.toml).
 typecheck: python
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+
+# The docs site (mkdocs.yml, docs/): a broken link or a page left out fails it.
+docs: python
+	$(VENV)/bin/mkdocs build --strict --quiet
 
 # The kind profile: Docker and debootstrap from Debian (root on Debian), kind and
 # the node image's binaries from the Go module proxy. The suite starts a Docker
@@ -87,7 +92,7 @@ setup-kind: setup
 	  echo "[setup] installing $(KIND_PACKAGES) from Debian"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(KIND_PACKAGES) >/dev/null; \
 	fi
-	$(PY) -m fixtures.toolchain build --profile kind
+	$(PY) -m fixtures.cli.toolchain build --profile kind
 
 e2e-kind: setup-kind
 	$(PYTEST) features/ --cluster=kind $(PYTEST_ARGS)
@@ -99,13 +104,14 @@ e2e-kind: setup-kind
 EXISTING_NAME := asb-existing
 EXISTING_KUBECONFIG := $(HOME)/.cache/aws-sb-conformance/kind/$(EXISTING_NAME).kubeconfig
 e2e-existing: setup-kind
-	@trap '$(PY) -m fixtures.profiles.standing down $(EXISTING_NAME)' EXIT; trap 'exit 130' INT TERM; \
-	$(PY) -m fixtures.profiles.standing up $(EXISTING_NAME) $(EXISTING_KUBECONFIG) && \
+	@trap '$(PY) -m fixtures.cli.standing down $(EXISTING_NAME)' EXIT; trap 'exit 130' INT TERM; \
+	$(PY) -m fixtures.cli.standing up $(EXISTING_NAME) $(EXISTING_KUBECONFIG) && \
 	$(PYTEST) features/ --cluster=kubeconfig=$(EXISTING_KUBECONFIG) $(PYTEST_ARGS)
 
 bench-kind: setup-kind
-	$(PY) bench/kind.py
-	$(PY) bench/kf2.py --cluster kind
+	$(PY) -m bench.kind
+	$(PY) -m bench.kf2 --cluster kind
+	$(PY) -m bench.method1
 
 # Steadiness: N full runs of the features, M interrupted ones; reports/soak-<id>/soak.md.
 # Embedded runs each go in their own network namespace (root); kind takes /tmp/asb-kind.lock.
@@ -113,21 +119,21 @@ N ?= 10
 M ?= 10
 PROFILE ?= embedded
 soak: $(if $(filter kind%,$(PROFILE)),setup-kind,setup)
-	$(PY) tools/soak.py --runs $(N) --interrupts $(M) --cluster $(PROFILE) $(SOAK_ARGS) -- $(if $(filter kind%,$(PROFILE)),,$(PARALLEL)) $(PYTEST_ARGS)
+	$(PY) -m fixtures.cli.soak --runs $(N) --interrupts $(M) --cluster $(PROFILE) $(SOAK_ARGS) -- $(if $(filter kind%,$(PROFILE)),,$(PARALLEL)) $(PYTEST_ARGS)
 
 preflight: python
 	$(PYTEST) features/ --preflight
 
 # The whole embedded feature run, serial and parallel (medians, where the time went).
 bench-features: setup
-	$(PY) bench/features.py --workers 0,auto --runs 3
+	$(PY) -m bench.features --workers 0,auto --runs 3
 
 bench: setup
-	$(PY) bench/startup.py
-	$(PY) bench/registration.py
-	$(PY) bench/aws.py
-	$(PY) bench/kf2.py
-	$(PY) bench/journey.py
+	$(PY) -m bench.startup
+	$(PY) -m bench.registration
+	$(PY) -m bench.aws
+	$(PY) -m bench.kf2
+	$(PY) -m bench.journey
 
 # Refresh requirements.lock from pyproject.toml's direct pins.
 lock:

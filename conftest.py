@@ -11,29 +11,31 @@ from typing import Iterator, TypeVar
 import pytest
 from kubernetes import client
 
-from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE
-from fixtures.brokers.aws import unavailable_reason
-from fixtures.brokers.external import ExternalBroker, ExternalBrokerChoice, parse_external_broker
-from fixtures.commands import Cli
-from fixtures.cluster import ClusterAccess
-from fixtures.cluster.leftovers import keep_namespace, scenario_namespace
-from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.run_folder import RunFolder, record_start, record_versions
-from fixtures.catalog.install import InstalledServiceCatalog
-from fixtures.lifecycle import Given, Provider
-from fixtures.parallel import ScenarioTurns, actionable, hand_interrupt_to_workers, shared_folder, shared_resource, xdist_worker
+from fixtures.actors.aws.broker_templates import AWS_BROKER_UNAVAILABLE
+from fixtures.actors.brokers.aws import unavailable_reason
+from fixtures.actors.brokers.external import ExternalBroker, ExternalBrokerChoice, parse_external_broker
+from fixtures.core.bdd import example_of, is_scenario
+from fixtures.core.commands import Cli
+from fixtures.platform.cluster import ClusterAccess
+from fixtures.platform.cluster.leftovers import keep_namespace, scenario_namespace
+from fixtures.reporting.keep import Keeper
+from fixtures.reporting.run_folder import RunFolder, record_start, record_versions
+from fixtures.platform.catalog.install import InstalledServiceCatalog
+from fixtures.core.lifecycle import Given, Provider
+from fixtures.core.parallel import ScenarioTurns, actionable, hand_interrupt_to_workers, one_per_run, shared_folder, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
-from fixtures.session_keys import KEEPER, OPTIONS, PROFILE, RUN
-from fixtures import interrupts, processes
-from fixtures.errors import SuiteError
-from fixtures.kube import api_client
-from fixtures.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
-from fixtures.options import SuiteOptions, parse_aws, parse_broker, parse_cluster, parse_marketplace_reader, parse_seconds
-from fixtures.terminal import progress_line
-from fixtures.toolchain import BIN_DIR_ENV, Toolchain
-from fixtures.toolchain.sources import SOURCES_ENV, sources_dir_from
-from fixtures.turn_names import CLASS_NAMES, EXTERNAL_BROKER, PAGE_NAMES, SHARED, WHOLE
-from fixtures.turn_names import ORDER as TURN_ORDER
+from fixtures.plugin.session_keys import KEEPER, OPTIONS, PROFILE, RUN
+from fixtures.core import interrupts, processes
+from fixtures.core.errors import SuiteError
+from fixtures.core.kube import api_client
+from fixtures.actors.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
+from fixtures.profiles.suite import Suite
+from fixtures.profiles.options import SuiteOptions, parse_aws, parse_broker, parse_cluster, parse_marketplace_reader, parse_seconds
+from fixtures.core.terminal import progress_line
+from fixtures.platform.toolchain import BIN_DIR_ENV, Toolchain
+from fixtures.platform.toolchain.sources import SOURCES_ENV, sources_dir_from
+from fixtures.core.turn_names import CLASS_NAMES, EXTERNAL_BROKER, PAGE_NAMES, SHARED, WHOLE
+from fixtures.core.turn_names import ORDER as TURN_ORDER
 
 T = TypeVar("T")
 
@@ -48,9 +50,9 @@ pytest_plugins = [
     "steps.method1_steps",
     "steps.chart_steps",
     "steps.journey_steps",
-    "fixtures.diagnostics.pytest_plugin",  # failure bundles, evidence, drift, keep-on-failure, preflight
-    "fixtures.diagnostics.readable_reports",  # scenario names in report.html and JUnit, components, reports/index.html, --allure
-    "fixtures.collection",  # `pytest features/NAME.feature` runs that file
+    "fixtures.plugin.diagnostics",  # failure bundles, evidence, drift, keep-on-failure, preflight
+    "fixtures.plugin.readable_reports",  # scenario names in report.html and JUnit, components, reports/index.html, --allure
+    "fixtures.plugin.collection",  # `pytest features/NAME.feature` runs that file
 ]
 
 
@@ -121,7 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
 RUN_FOLDER_INPUT = "asb_conformance_run_folder"
 # Scenarios that use something a cluster has only one of take turns across
 # xdist workers: tag -> the turns they take for the whole scenario (steps take
-# theirs with scenario_turns). What each turn guards: fixtures/turn_names.py.
+# theirs with scenario_turns). What each turn guards: fixtures/core/turn_names.py.
 TURNS: dict[str, tuple[tuple[str, bool], ...]] = {
     "method1": ((PAGE_NAMES, WHOLE), (CLASS_NAMES, SHARED)),
     "chart": ((PAGE_NAMES, WHOLE), (CLASS_NAMES, SHARED)),
@@ -158,8 +160,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Under xdist the Kf 2.11 scenarios go first: Kf's own retry schedule makes
     two of them about 155 s long, and they need nothing of Service Catalog's
     busy controller, so they run beside the rest instead of after it."""
-    if xdist_worker(config) is not None:
-        items.sort(key=lambda item: item.get_closest_marker("kf2") is None)  # stable: the same order in every worker
+    # The one place the order is decided (stable: the same in every worker). One at a time,
+    # @kf2 goes last: once Kf's CRDs exist a bare `kubectl get ClusterServiceBroker` is
+    # ambiguous (kf.dev has one too), and the page's literal checks come first.
+    kf2_first = xdist_worker(config) is not None
+    items.sort(key=lambda item: 0 if (item.get_closest_marker("kf2") is not None) == kf2_first else 1)
     options, profile = config.stash[OPTIONS], config.stash[PROFILE]
     for item in items:
         if item.get_closest_marker("needs_pods") and not profile.runs_pods:
@@ -173,7 +178,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=AWS_BROKER_UNAVAILABLE))
         if item.get_closest_marker("aws_broker") and (reason := _real_broker_skip(config, options, profile)):
             item.add_marker(pytest.mark.skip(reason=reason))
-        if options.external_broker is not None and item.get_closest_marker("any_broker") is None and _is_scenario(item):
+        if options.external_broker is not None and item.get_closest_marker("any_broker") is None and is_scenario(item):
             item.add_marker(pytest.mark.skip(reason=f"needs the suite's own mock broker (scripted faults or catalogs); --broker-url={options.external_broker.url} qualifies a broker as it is"))
 
 
@@ -192,16 +197,11 @@ def _real_broker_skip(config: pytest.Config, options: SuiteOptions, profile: Pro
 REAL_BROKER_SKIP = pytest.StashKey[str | None]()
 
 
-def _is_scenario(item: pytest.Item) -> bool:
-    """A pytest-bdd scenario: every one asks for its example (empty outside Outlines)."""
-    return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     """SIGTERM (CI cancelling a job) tears down as Ctrl-C does, and both land
-    only where they cannot wedge the run (fixtures/interrupts.py); where the
+    only where they cannot wedge the run (fixtures/core/interrupts.py); where the
     run's things outlive its processes (kind, an existing cluster), xdist's
-    controller hands them to its workers first (fixtures/parallel.py). After
+    controller hands them to its workers first (fixtures/core/parallel.py). After
     every plugin's configure: pytest's own unraisable hook is the one wrapped."""
     config = session.config
     hand_on = xdist_worker(config) is None and config.stash[PROFILE].outlives_the_run
@@ -244,45 +244,46 @@ def profile(pytestconfig: pytest.Config) -> Profile:
 
 
 @pytest.fixture(scope="session")
-def toolchain(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile: Profile, run_folder: RunFolder) -> Toolchain:
+def suite(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile: Profile, run_folder: RunFolder) -> Suite:
+    """The composition root (fixtures/profiles/suite.py): the session's things are all made through it.
+    Its toolchain is built first (the binaries the profile needs), and listed in versions.json."""
+    show = progress_line(pytestconfig)
     with actionable(pytestconfig):
         sources = sources_dir_from(pytestconfig.getoption("--sources"))
         tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources)
-        show = progress_line(pytestconfig)
         tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
         record_versions(run_folder, tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or ""), "sources": str(sources or "")})
-        return tools
-
-
-@pytest.fixture(scope="session")
-def profile_settings(pytestconfig: pytest.Config, suite_options: SuiteOptions, toolchain: Toolchain, run_folder: RunFolder) -> ProfileSettings:
-    show = progress_line(pytestconfig)
     upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
-    return ProfileSettings(
-        toolchain, run_folder.logs, suite_options.start_timeout, keep=pytestconfig.getoption("--keep-cluster"),
-        upstream_images={k: v for k, v in upstream.items() if v}, progress=lambda line: show(f"[{suite_options.cluster.kind}] {line}"),
+    return Suite(
+        profile, tools, run_folder.logs, suite_options.start_timeout, progress=lambda line: show(f"[{suite_options.cluster.kind}] {line}"),
+        keep_cluster=pytestconfig.getoption("--keep-cluster"), upstream_images={k: v for k, v in upstream.items() if v},
         image_registry=pytestconfig.getoption("--image-registry"),
     )
 
 
 @pytest.fixture(scope="session")
-def cluster(request: pytest.FixtureRequest, profile: Profile, profile_settings: ProfileSettings, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterAccess]:
-    """One per run: under xdist the first worker that needs it makes it, the others attach (fixtures/parallel.py)."""
+def toolchain(suite: Suite) -> Toolchain:
+    return suite.toolchain
+
+
+@pytest.fixture(scope="session")
+def profile_settings(suite: Suite) -> ProfileSettings:
+    return suite.settings
+
+
+@pytest.fixture(scope="session")
+def cluster(request: pytest.FixtureRequest, suite: Suite, run_folder: RunFolder) -> Iterator[ClusterAccess]:
+    """One per run: under xdist the first worker that needs it makes it, the others attach (fixtures/core/parallel.py)."""
+    made: list[ClusterProvider] = []  # this process's provider, if it is the one that made the cluster
+
+    def make() -> AbstractContextManager[ClusterAccess]:
+        made.append(suite.cluster())
+        return timed_start(made[0], run_folder, "cluster")
+
     with actionable(request.config):
-        provider = profile.cluster(profile_settings)
-        shared = shared_resource(request, "cluster", profile_settings.start_timeout)
-        if shared is None:
-            with timed_start(provider, run_folder, "cluster") as access:
-                yield from _cluster_made(request, profile, provider, access, run_folder)
-            return
-        made: list[ClusterProvider] = []  # this worker's provider, if it is the one that made the cluster
-
-        def make() -> AbstractContextManager[ClusterAccess]:
-            made.append(provider)
-            return timed_start(provider, run_folder, "cluster")
-
-        with shared.use(make, ClusterAccess.to_description, lambda d: Given(ClusterAccess.from_description(d))) as access:
-            yield from _cluster_made(request, profile, made[0] if made else None, access, run_folder)
+        attach = lambda description: Given(ClusterAccess.from_description(description))  # noqa: E731
+        with one_per_run(request, "cluster", suite.start_timeout, make, ClusterAccess.to_description, attach) as access:
+            yield from _cluster_made(request, suite.profile, made[0] if made else None, access, run_folder)
 
 
 def _cluster_made(request: pytest.FixtureRequest, profile: Profile, maker: ClusterProvider | None, access: ClusterAccess, run_folder: RunFolder) -> Iterator[ClusterAccess]:
@@ -318,24 +319,18 @@ TURN_TIMEOUT = 1800.0  # the others' scenarios in the same turn, one after the o
 
 
 @pytest.fixture(scope="session")
-def service_catalog(request: pytest.FixtureRequest, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[ServiceCatalogAccess]:
+def service_catalog(request: pytest.FixtureRequest, suite: Suite, cluster: ClusterAccess, run_folder: RunFolder) -> Iterator[ServiceCatalogAccess]:
     """embedded: the chart's objects applied, its servers as processes; kind: `helm install` of the chart, pods; kubeconfig: must be there already."""
-    with actionable(request.config):
-        shared = shared_resource(request, "service-catalog", profile_settings.start_timeout)
-        provider = profile.service_catalog(cluster, profile_settings)
-        if shared is None:
-            with timed_start(provider, run_folder, "service-catalog") as catalog:
-                yield catalog
-            return
-        attach = lambda _: InstalledServiceCatalog(cluster, profile_settings.toolchain, profile_settings.log_dir)  # noqa: E731
-        with shared.use(lambda: timed_start(provider, run_folder, "service-catalog"), lambda _: {}, attach) as catalog:
-            yield catalog
+    start = lambda: timed_start(suite.service_catalog(cluster), run_folder, "service-catalog")  # noqa: E731
+    attach = lambda _: InstalledServiceCatalog(cluster, suite.toolchain, suite.log_dir)  # noqa: E731
+    with actionable(request.config), one_per_run(request, "service-catalog", suite.start_timeout, start, lambda _: {}, attach) as catalog:
+        yield catalog
 
 
 @pytest.fixture(scope="session")
-def placements(request: pytest.FixtureRequest, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings) -> Iterator[PlacementFor | None]:
+def placements(request: pytest.FixtureRequest, suite: Suite, cluster: ClusterAccess) -> Iterator[PlacementFor | None]:
     """Where this run's brokers and moto run so the cluster reaches them (None: this machine's loopback)."""
-    provider = profile.placements(cluster, profile_settings)
+    provider = suite.placements(cluster)
     if provider is None:
         yield None
         return
@@ -374,19 +369,19 @@ def kube_api(cluster: ClusterAccess) -> Iterator[client.ApiClient]:
 
 
 @pytest.fixture(scope="session")
-def svcat(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Cli:
-    return Cli.from_toolchain(toolchain, "svcat", cluster.kubeconfig, run_folder.logs)
+def svcat(suite: Suite, cluster: ClusterAccess) -> Cli:
+    return suite.cli("svcat", cluster)
 
 
 @pytest.fixture(scope="session")
-def helm(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder) -> Cli:
-    return Cli.from_toolchain(toolchain, "helm", cluster.kubeconfig, run_folder.logs)
+def helm(suite: Suite, cluster: ClusterAccess) -> Cli:
+    return suite.cli("helm", cluster)
 
 
 @pytest.fixture(scope="session")
-def kf(cluster: ClusterAccess, toolchain: Toolchain, run_folder: RunFolder, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+def kf(suite: Suite, cluster: ClusterAccess, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     """The first-generation Kf CLI (v0.2.0). It keeps its target in ~/.kf: a HOME of its own."""
-    return Cli.from_toolchain(toolchain, "kf", cluster.kubeconfig, run_folder.logs, env={"HOME": str(tmp_path_factory.mktemp("kf-home"))})
+    return suite.cli("kf", cluster, env={"HOME": str(tmp_path_factory.mktemp("kf-home"))})
 
 
 @pytest.fixture(scope="session")
@@ -401,6 +396,12 @@ def marketplace_reader(suite_options: SuiteOptions, svcat: Cli, kf: Cli, kube_ap
         reader = ServiceCatalogApiReader(kube_api)
     run_folder.write_text("marketplace-reader.txt", f"{reader.name}\n")
     return reader
+
+
+@pytest.fixture
+def example(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The Outline example this scenario runs ({} for a plain scenario)."""
+    return example_of(request.node)
 
 
 @pytest.fixture

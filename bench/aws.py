@@ -14,14 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fixtures.aws.backends import MotoProxy  # noqa: E402
-from fixtures.aws.checks import BrokerValues  # noqa: E402
-from fixtures.aws.prerequisites import PrerequisitesStack  # noqa: E402
-from fixtures.brokers.aws import NAME, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates  # noqa: E402
-from fixtures.brokers.mock import BasicAuth  # noqa: E402
-from fixtures.toolchain import Toolchain  # noqa: E402
+from fixtures.actors.aws.backends import MotoProxy
+from fixtures.actors.aws.checks import BrokerValues
+from fixtures.actors.aws.prerequisites import PrerequisitesStack
+from fixtures.actors.brokers.aws import NAME, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates
+from fixtures.actors.brokers.mock import BasicAuth
+from fixtures.platform.toolchain import Toolchain
 
 
 def main() -> int:

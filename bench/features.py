@@ -1,4 +1,4 @@
-"""The whole feature run, serial and in parallel (issue #13), medians over runs:
+"""The whole feature run, serial and in parallel, medians over runs:
 
 - wall time of `pytest features/` per worker count (0 = no xdist), the target
   for the embedded run being <= 60 s warm on this machine's 2 cores;
@@ -48,7 +48,8 @@ def main() -> int:
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
     for workers in args.workers.split(","):
-        walls, last = [], {}
+        walls: list[float] = []
+        last: dict = {}
         for run in range(args.runs):
             with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
                 wall, timings, outcome = one_run(workers, args.cluster, args.pytest_args, Path(tmp))

@@ -1,4 +1,4 @@
-"""The developer's journey after the page (issue #14), medians over runs, on the
+"""The developer's journey after the page, medians over runs, on the
 embedded profile with the mock broker (async provision and deprovision, its
 default 0.5 s in progress):
 
@@ -28,14 +28,14 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubernetes import client  # noqa: E402
+from kubernetes import client
 
-from fixtures.brokers.mock import BearerAuth, MockBroker  # noqa: E402
-from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.catalog import names  # noqa: E402
-from fixtures.catalog.registration import (  # noqa: E402
+from fixtures.profiles.suite import Suite
+from fixtures.actors.brokers.mock import BearerAuth, MockBroker
+from fixtures.actors.brokers.osb import builtin_catalog
+from fixtures.platform.catalog import names
+from fixtures.platform.catalog.registration import (
     SecretRef,
     apply_manifest,
     broker_watch,
@@ -44,15 +44,12 @@ from fixtures.catalog.registration import (  # noqa: E402
     page_cluster_service_broker,
     wait_until_ready,
 )
-from fixtures.commands import Cli  # noqa: E402
-from fixtures.instances import broker_calls  # noqa: E402
-from fixtures.instances.bindings import svcat_bind, svcat_unbind  # noqa: E402
-from fixtures.instances.kf_services import KfServices  # noqa: E402
-from fixtures.instances.objects import ServiceObjects  # noqa: E402
-from fixtures.kube import api_client  # noqa: E402
-from fixtures.options import parse_cluster  # noqa: E402
-from fixtures.profiles import ProfileSettings, profile_for  # noqa: E402
-from fixtures.toolchain import Toolchain  # noqa: E402
+from fixtures.core.commands import Cli
+from fixtures.actors.instances import broker_calls
+from fixtures.actors.instances.bindings import svcat_bind, svcat_unbind
+from fixtures.actors.instances.kf_services import KfServices
+from fixtures.actors.instances.objects import ServiceObjects
+from fixtures.core.kube import api_client
 
 NAMESPACE = "bench-journey"
 TIMEOUT = 120.0
@@ -108,17 +105,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    profile = profile_for(parse_cluster("embedded"))
-    toolchain = Toolchain(profiles=profile.toolchain_profiles)
-    toolchain.ensure()
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
         logs = Path(tmp)
-        settings = ProfileSettings(toolchain, logs, start_timeout=90)
-        with profile.cluster(settings) as access, profile.service_catalog(access, settings) as catalog, api_client(access.kubeconfig) as api:
+        suite = Suite.for_cluster("embedded", logs, start_timeout=90)  # the suite's own composition root
+        suite.toolchain.ensure()
+        with suite.cluster() as access, suite.service_catalog(access) as catalog, api_client(access.kubeconfig) as api:
             client.CoreV1Api(api).create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=NAMESPACE)))
-            transcript = logs / "commands.log"
-            kf = KfServices(Cli("kf", toolchain.path("kf"), access.kubeconfig, transcript, env={"HOME": tmp}), TIMEOUT)
-            svcat = Cli("svcat", toolchain.path("svcat"), access.kubeconfig, transcript)
+            kf = KfServices(suite.cli("kf", access, env={"HOME": tmp}), TIMEOUT)
+            svcat = suite.cli("svcat", access)
             objects = ServiceObjects(api, NAMESPACE, TIMEOUT)
             with MockBroker(builtin_catalog("aws-minimal"), logs, auth=BearerAuth.generate(), tls="trusted") as broker:
                 broker.set_behaviour(async_seconds=ASYNC_SECONDS)

@@ -1,4 +1,4 @@
-"""Kf 2.11 figures (issue #12), medians over runs, on the embedded cluster
+"""Kf 2.11 figures, medians over runs, on the embedded cluster
 (the controller a process) or a kind cluster (the controller a pod; hold the
 machine's kind lock: `flock /tmp/asb-kind.lock ...`):
 
@@ -20,19 +20,16 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fixtures.brokers.mock import BasicAuth, MockBroker  # noqa: E402
-from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.errors import SuiteError  # noqa: E402
-from fixtures.kf2 import brokers  # noqa: E402
-from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of  # noqa: E402
-from fixtures.kube import api_client  # noqa: E402
-from fixtures.options import parse_cluster  # noqa: E402
-from fixtures.profiles import ProfileSettings, profile_for  # noqa: E402
-from fixtures.toolchain import Toolchain  # noqa: E402
-from fixtures.toolchain.sources import sources_dir_from  # noqa: E402
-from fixtures.waiting import Observation, wait_for  # noqa: E402
+from fixtures.profiles.suite import Suite
+from fixtures.actors.brokers.mock import BasicAuth, MockBroker
+from fixtures.actors.brokers.osb import builtin_catalog
+from fixtures.core.errors import SuiteError
+from fixtures.actors.kf2 import brokers
+from fixtures.actors.kf2.cli import Kf2Cli, parse_kf2_table, services_of
+from fixtures.core.kube import api_client
+from fixtures.platform.toolchain.sources import sources_dir_from
+from fixtures.core.waiting import Observation, wait_for
 
 LISTING_DEADLINE = 120.0
 
@@ -43,30 +40,30 @@ def main() -> int:
     parser.add_argument("--sources", default=None, help="a folder holding kf-v2.11.32/ (env ASB_CONFORMANCE_SOURCES)")
     parser.add_argument("--cluster", default="embedded", choices=("embedded", "kind"), help="where: the controller a process (embedded) or a pod (kind)")
     args = parser.parse_args()
-    profile = profile_for(parse_cluster(args.cluster))  # the suite's own composition: the profile decides process or pod
-    try:
-        toolchain = Toolchain(profiles=(*profile.toolchain_profiles, "kf2"), sources_dir=sources_dir_from(args.sources))
-        toolchain.ensure()
-    except SuiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     catalog = builtin_catalog("aws-full")
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-kf2-") as tmp:
         logs = Path(tmp)
-        settings = ProfileSettings(toolchain, logs, start_timeout=600)
-        with profile.cluster(settings) as access, api_client(access.kubeconfig) as api:
+        # The suite's own composition root: the profile decides process or pod.
+        suite = Suite.for_cluster(args.cluster, logs, extra_profiles=("kf2",), sources=sources_dir_from(args.sources))
+        toolchain = suite.toolchain
+        try:
+            toolchain.ensure()
+        except SuiteError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        with suite.cluster() as access, api_client(access.kubeconfig) as api:
             starts: list[float] = []
             for _ in range(args.runs + 1):  # the first start also applies Kf's objects (and loads the image): not counted (warm figure)
-                with profile.kf2_controller(access, settings, toolchain) as controller:
+                with suite.kf2_controller(access, toolchain) as controller:
                     assert controller.ready_seconds is not None
                     starts.append(controller.ready_seconds)
             where = controller.where
             kf = Kf2Cli(toolchain.path("kf2"), access.kubeconfig, logs / "commands.log", logs)
             listings: list[float] = []
-            placements = profile.placements(access, settings)
+            placements = suite.placements(access)
             with placements or nullcontext() as placement_for:
                 placement = placement_for("default") if placement_for is not None else None
-                with profile.kf2_controller(access, settings, toolchain), MockBroker(catalog, logs, auth=BasicAuth.generate(), placement=placement) as broker:
+                with suite.kf2_controller(access, toolchain), MockBroker(catalog, logs, auth=BasicAuth.generate(), placement=placement) as broker:
                     assert isinstance(broker.auth, BasicAuth)
                     expected = sorted(s.name for s in catalog.services)
                     for run in range(args.runs):

@@ -1,4 +1,4 @@
-"""kind profile figures (issue #5):
+"""kind profile figures:
 
 - images: seconds to make sure every image exists (a cold build the first
   time on a machine, a cache check afterwards; the builder prints each build)
@@ -17,39 +17,34 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+REPO_ROOT = Path(__file__).resolve().parents[1]  # the features run from here
 
-from kubernetes import client  # noqa: E402
+from kubernetes import client
 
-from fixtures.brokers.mock import BearerAuth, MockBroker  # noqa: E402
-from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.catalog.registration import SecretRef, apply_manifest, broker_watch, create_auth_secret, page_cluster_service_broker, wait_until_ready  # noqa: E402
-from fixtures.kube import api_client  # noqa: E402
-from fixtures.options import parse_cluster  # noqa: E402
-from fixtures.profiles import ProfileSettings, profile_for  # noqa: E402
-from fixtures.toolchain import Toolchain  # noqa: E402
+from fixtures.profiles.suite import Suite
+from fixtures.actors.brokers.mock import BearerAuth, MockBroker
+from fixtures.actors.brokers.osb import builtin_catalog
+from fixtures.platform.catalog.registration import SecretRef, apply_manifest, broker_watch, create_auth_secret, page_cluster_service_broker, wait_until_ready
+from fixtures.core.kube import api_client
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--whole-run", action="store_true", help="also time the whole kind feature run")
     args = parser.parse_args()
-    profile = profile_for(parse_cluster("kind"))  # the suite's own composition
-    toolchain = Toolchain(profiles=profile.toolchain_profiles)
-    toolchain.ensure()
     figures: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
         logs = Path(tmp)
+        suite = Suite.for_cluster("kind", logs)  # the suite's own composition root
+        suite.toolchain.ensure()
         started = time.monotonic()
-        settings = ProfileSettings(toolchain, logs, start_timeout=600)
-        with profile.cluster(settings) as access:
+        with suite.cluster() as access:
             figures.append(("images (cached or built) + cluster create + node Ready", time.monotonic() - started))
             phase = time.monotonic()
-            with profile.service_catalog(access, settings) as catalog, api_client(access.kubeconfig) as api:
+            with suite.service_catalog(access) as catalog, api_client(access.kubeconfig) as api:
                 figures.append(("Service Catalog chart installed, pods available", time.monotonic() - phase))
                 phase = time.monotonic()
-                placements = profile.placements(access, settings)
+                placements = suite.placements(access)
                 assert placements is not None, "the kind profile places brokers on the kind network"
                 with placements as placement_for, MockBroker(
                     builtin_catalog("aws-minimal"), logs, auth=BearerAuth.generate(), tls="trusted", placement=placement_for("bench"),

@@ -1,4 +1,4 @@
-"""Registration and comparison figures (issue #3), medians over runs:
+"""Registration and comparison figures, medians over runs:
 
 - apply of the page's ClusterServiceBroker -> Ready seen by the suite, for the
   3-service and the 27-service catalog (Service Catalog's controller creates a
@@ -17,13 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubernetes import client  # noqa: E402
+from kubernetes import client
 
-from fixtures.brokers.mock import BearerAuth, MockBroker  # noqa: E402
-from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.catalog.registration import (  # noqa: E402
+from fixtures.profiles.suite import Suite
+from fixtures.actors.brokers.mock import BearerAuth, MockBroker
+from fixtures.actors.brokers.osb import builtin_catalog
+from fixtures.platform.catalog.registration import (
     SecretRef,
     apply_manifest,
     broker_watch,
@@ -32,40 +32,32 @@ from fixtures.catalog.registration import (  # noqa: E402
     page_cluster_service_broker,
     wait_until_ready,
 )
-from fixtures.commands import Cli  # noqa: E402
-from fixtures.kube import api_client  # noqa: E402
-from fixtures.marketplace.compare import read_cluster_offerings  # noqa: E402
-from fixtures.marketplace.layers import compare_layers  # noqa: E402
-from fixtures.marketplace.readers import KfReader, ServiceCatalogApiReader, SvcatReader  # noqa: E402
-from fixtures.options import parse_cluster  # noqa: E402
-from fixtures.profiles import ProfileSettings, profile_for  # noqa: E402
-from fixtures.toolchain import Toolchain  # noqa: E402
+from fixtures.core.kube import api_client
+from fixtures.actors.marketplace.compare import read_cluster_offerings
+from fixtures.actors.marketplace.layers import compare_layers
+from fixtures.actors.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    profile = profile_for(parse_cluster("embedded"))  # the suite's own composition
-    toolchain = Toolchain(profiles=profile.toolchain_profiles)
-    toolchain.ensure()
     with tempfile.TemporaryDirectory(prefix="asb-conformance-bench-") as tmp:
-        logs = Path(tmp)
-        settings = ProfileSettings(toolchain, logs, start_timeout=90)
-        with profile.cluster(settings) as access, profile.service_catalog(access, settings) as catalog, api_client(access.kubeconfig) as api:
+        suite = Suite.for_cluster("embedded", Path(tmp), start_timeout=90)  # the suite's own composition root
+        suite.toolchain.ensure()
+        with suite.cluster() as access, suite.service_catalog(access) as catalog, api_client(access.kubeconfig) as api:
             core = client.CoreV1Api(api)
             core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name="bench")))
-            transcript = logs / "commands.log"
-            readers = {
-                "kf": KfReader(Cli("kf", toolchain.path("kf"), access.kubeconfig, transcript, env={"HOME": tmp}), api),
-                "svcat": SvcatReader(Cli("svcat", toolchain.path("svcat"), access.kubeconfig, transcript), api),
+            readers: dict[str, MarketplaceReader] = {
+                "kf": KfReader(suite.cli("kf", access, env={"HOME": tmp}), api),
+                "svcat": SvcatReader(suite.cli("svcat", access), api),
                 "api": ServiceCatalogApiReader(api),
             }
             for catalog_name in ("aws-minimal", "aws-full"):
                 ready_times: list[float] = []
                 compare_times: dict[str, list[float]] = {name: [] for name in readers}
                 for run in range(args.runs):
-                    with MockBroker(builtin_catalog(catalog_name), logs, auth=BearerAuth.generate(), tls="trusted") as broker:
+                    with MockBroker(builtin_catalog(catalog_name), suite.log_dir, auth=BearerAuth.generate(), tls="trusted") as broker:
                         secret = create_auth_secret(core, SecretRef("bench", f"creds-{catalog_name}-{run}"), broker.auth.secret_data())
                         manifest = page_cluster_service_broker(f"bench-{run}", broker.url, secret, "bearer", ca_bundle=broker.ca_pem)
                         with broker_watch(api, manifest["metadata"]["name"]) as watch:

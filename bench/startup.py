@@ -1,4 +1,4 @@
-"""Start-up figures, as medians over runs (targets from issue #2):
+"""Start-up figures, as medians over runs:
 
 - one-time build of the toolchain (recorded when the cache entry was built cold)
 - warm start: embedded etcd + kube-apiserver + Service Catalog until ready (target <= 5 s)
@@ -18,14 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubernetes import client  # noqa: E402
+from kubernetes import client
 
-from fixtures.brokers.mock import MockBroker  # noqa: E402
-from fixtures.brokers.osb import builtin_catalog  # noqa: E402
-from fixtures.catalog.install import ServiceCatalog  # noqa: E402
-from fixtures.catalog.registration import (  # noqa: E402
+from fixtures.actors.brokers.mock import MockBroker
+from fixtures.actors.brokers.osb import builtin_catalog
+from fixtures.platform.catalog.install import ServiceCatalog
+from fixtures.platform.catalog.registration import (
     SecretRef,
     apply_manifest,
     broker_watch,
@@ -34,10 +33,10 @@ from fixtures.catalog.registration import (  # noqa: E402
     page_cluster_service_broker,
     wait_until_ready,
 )
-from fixtures.cluster.embedded import EmbeddedCluster  # noqa: E402
-from fixtures.commands import Cli  # noqa: E402
-from fixtures.kube import api_client  # noqa: E402
-from fixtures.toolchain import Toolchain  # noqa: E402
+from fixtures.platform.cluster.embedded import EmbeddedCluster
+from fixtures.core.commands import Cli
+from fixtures.core.kube import api_client
+from fixtures.platform.toolchain import Toolchain
 
 AUDIT_POLICY = """apiVersion: audit.k8s.io/v1
 kind: Policy

@@ -11,21 +11,21 @@ import pytest
 from botocore.exceptions import ClientError
 from pytest_bdd import given, parsers, then
 
-from fixtures.aws.backends import AwsBackend, MotoProxy
-from fixtures.aws.checks import BrokerValues
-from fixtures.aws.moto_launcher import record_emulator_adaptations
-from fixtures.aws.prerequisites import PrerequisitesStack
-from fixtures.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates, unavailable_reason
-from fixtures.brokers.mock import BasicAuth, BearerAuth, TlsMode
-from fixtures.cluster.base import ClusterAccess
-from fixtures.diagnostics.run_folder import RunFolder, record_image, record_versions
-from fixtures.incluster import PlacedImage, PodPlacement
-from fixtures.placement import Placement
+from fixtures.actors.aws.backends import AwsBackend, MotoProxy
+from fixtures.actors.aws.checks import BrokerValues
+from fixtures.actors.aws.moto_launcher import record_emulator_adaptations
+from fixtures.actors.aws.prerequisites import PrerequisitesStack
+from fixtures.actors.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates, unavailable_reason
+from fixtures.actors.brokers.mock import BasicAuth, BearerAuth, TlsMode
+from fixtures.platform.cluster.base import ClusterAccess
+from fixtures.reporting.run_folder import RunFolder, record_image, record_versions
+from fixtures.platform.incluster import PlacedImage, PodPlacement
+from fixtures.platform.placement import Placement
 from fixtures.profiles.base import Profile, ProfileSettings
-from fixtures.terminal import progress_line
-from fixtures.parallel import actionable
-from fixtures.session_keys import BROKER_VALUES
-from fixtures.toolchain import Toolchain
+from fixtures.core.terminal import progress_line
+from fixtures.core.parallel import actionable
+from fixtures.plugin.session_keys import BROKER_VALUES
+from fixtures.platform.toolchain import Toolchain
 
 AUTH_KINDS: dict[str, type[BasicAuth] | type[BearerAuth]] = {"basic": BasicAuth, "bearer": BearerAuth}
 TRANSPORTS: dict[str, TlsMode] = {"trusted TLS": "trusted", "plain HTTP": "none"}

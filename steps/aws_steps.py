@@ -7,15 +7,15 @@ from typing import Iterator
 import pytest
 from pytest_bdd import given, parsers, then
 
-from fixtures.aws.backends import AwsBackend, MotoProxy, MotoServer, RealAws
-from fixtures.aws.moto_launcher import record_emulator_adaptations
-from fixtures.brokers.aws import NAME, AwsServiceBroker, publish_upstream_templates
-from fixtures.aws.checks import BrokerValues, diagnose, diagnosis_text, explaining_check
-from fixtures.aws.prerequisites import (
+from fixtures.actors.aws.backends import AwsBackend, MotoProxy, MotoServer, RealAws
+from fixtures.actors.aws.moto_launcher import record_emulator_adaptations
+from fixtures.actors.brokers.aws import NAME, AwsServiceBroker, publish_upstream_templates
+from fixtures.actors.aws.checks import BrokerValues, diagnose, diagnosis_text, explaining_check
+from fixtures.actors.aws.prerequisites import (
     BROKER_POLICIES, TABLE_NAME, UPSTREAM_TEMPLATE, UPSTREAM_USER_OUTPUT, PrerequisitesStack, without_dynamodb_grant,
 )
-from fixtures.errors import SuiteError
-from fixtures.marketplace.compare import assert_offerings_match
+from fixtures.core.errors import SuiteError
+from fixtures.actors.marketplace.compare import assert_offerings_match
 
 
 def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement, real_broker: bool = False) -> AwsBackend:

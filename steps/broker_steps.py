@@ -8,10 +8,10 @@ import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, when
 
-from fixtures.brokers.external import ExternalBroker
-from fixtures.brokers.mock import BasicAuth, BearerAuth, MockBroker, TlsMode
-from fixtures.brokers.osb import Catalog, scenario_catalog
-from fixtures.catalog.registration import SecretRef, create_auth_secret, update_auth_secret
+from fixtures.actors.brokers.external import ExternalBroker
+from fixtures.actors.brokers.mock import BasicAuth, BearerAuth, MockBroker, TlsMode
+from fixtures.actors.brokers.osb import Catalog, scenario_catalog
+from fixtures.platform.catalog.registration import SecretRef, create_auth_secret, update_auth_secret
 
 AUTH_KINDS: dict[str, type[BasicAuth] | type[BearerAuth]] = {"basic": BasicAuth, "bearer": BearerAuth}
 
@@ -34,10 +34,10 @@ def _external(broker: ExternalBroker, example: dict[str, str]) -> ExternalBroker
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" with basic auth'), target_fixture="osb_broker")
 def plain_http_broker(
-    catalog_name: str, run_folder, scenario_id: str, broker_placement, external_broker: ExternalBroker | None, _pytest_bdd_example: dict[str, str], suite_options
+    catalog_name: str, run_folder, scenario_id: str, broker_placement, external_broker: ExternalBroker | None, example: dict[str, str], suite_options
 ) -> Iterator[MockBroker | ExternalBroker]:
     if external_broker is not None:
-        yield _external(external_broker, _pytest_bdd_example)
+        yield _external(external_broker, example)
         return
     with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, placement=broker_placement, start_timeout=suite_options.start_timeout) as broker:
         yield broker
@@ -45,13 +45,13 @@ def plain_http_broker(
 
 @given(parsers.parse('an OSB broker serving the catalog "{catalog_name}" over {tls} TLS with {auth} auth'), target_fixture="osb_broker")
 def tls_broker(
-    catalog_name: str, tls: str, auth: str, run_folder, scenario_id: str, broker_placement, external_broker: ExternalBroker | None, _pytest_bdd_example: dict[str, str],
+    catalog_name: str, tls: str, auth: str, run_folder, scenario_id: str, broker_placement, external_broker: ExternalBroker | None, example: dict[str, str],
     suite_options,
 ) -> Iterator[MockBroker | ExternalBroker]:
     modes: dict[str, TlsMode] = {"trusted": "trusted", "untrusted": "untrusted"}
     assert tls in modes, f"TLS is 'trusted' or 'untrusted', not {tls!r}"
     if external_broker is not None:
-        yield _external(external_broker, _pytest_bdd_example)
+        yield _external(external_broker, example)
         return
     broker = MockBroker(
         scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=modes[tls],

@@ -8,17 +8,17 @@ import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.aws.broker_chart import RELEASE, ChartUnavailable, InstalledChart, chart_findings, upstream_chart
-from fixtures.catalog import names
-from fixtures.catalog.registration import registration_findings
-from fixtures.cluster.base import ClusterAccess
-from fixtures.cluster.leftovers import page_namespace
-from fixtures.commands import Cli
-from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.run_folder import RunFolder
-from fixtures.options import SuiteOptions
-from fixtures.redaction import new_secret
-from fixtures.toolchain import Toolchain
+from fixtures.actors.aws.broker_chart import RELEASE, ChartUnavailable, InstalledChart, chart_findings, upstream_chart
+from fixtures.platform.catalog import names
+from fixtures.platform.catalog.registration import registration_findings
+from fixtures.platform.cluster.base import ClusterAccess
+from fixtures.platform.cluster.leftovers import page_namespace
+from fixtures.core.commands import Cli
+from fixtures.reporting.keep import Keeper
+from fixtures.reporting.run_folder import RunFolder
+from fixtures.profiles.options import SuiteOptions
+from fixtures.core.redaction import new_secret
+from fixtures.platform.toolchain import Toolchain
 
 
 @given("the AWS Service Broker's upstream chart", target_fixture="upstream_chart_dir")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kubernetes import client
 from pytest_bdd import given
 
-from fixtures.catalog import names, served_resources
+from fixtures.platform.catalog import names, served_resources
 
 
 @given("a Kubernetes cluster with Service Catalog installed")

@@ -8,20 +8,20 @@ import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE
-from fixtures.brokers.mock import MockBroker
-from fixtures.brokers.mock_osb.state import SCRIPTED_FAILURE_DESCRIPTION
-from fixtures.catalog import names
-from fixtures.catalog.events import wait_for_event
-from fixtures.catalog.registration import Registration
-from fixtures.commands import Cli
-from fixtures.instances import broker_calls
-from fixtures.instances.bindings import credential_differences, svcat_bind, svcat_unbind
-from fixtures.instances.kf_services import KfAppCrd, KfServices
-from fixtures.instances.objects import ServiceObjects
-from fixtures.instances.status import OperationStatus
-from fixtures.marketplace.compare import plan_removal_flags
-from fixtures.waiting import Observation, wait_for
+from fixtures.actors.aws.broker_templates import AWS_BROKER_UNAVAILABLE
+from fixtures.actors.brokers.mock import MockBroker
+from fixtures.actors.brokers.mock_osb.state import SCRIPTED_FAILURE_DESCRIPTION
+from fixtures.platform.catalog import names
+from fixtures.platform.catalog.events import wait_for_event
+from fixtures.platform.catalog.registration import Registration
+from fixtures.core.commands import Cli
+from fixtures.actors.instances import broker_calls
+from fixtures.actors.instances.bindings import credential_differences, svcat_bind, svcat_unbind
+from fixtures.actors.instances.kf_services import KfAppCrd, KfServices
+from fixtures.actors.instances.objects import ServiceObjects
+from fixtures.actors.instances.status import OperationStatus
+from fixtures.actors.marketplace.compare import plan_removal_flags
+from fixtures.core.waiting import Observation, wait_for
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Steps on Kf 2.11 (today's Kf): the page's promise checked with its real CLI,
 and the registration that works there (`kf create-service-broker`). A plugin
 of its own (listed in conftest's pytest_plugins): this generation's options
-and session fixtures live here, the machinery in fixtures/kf2/."""
+and session fixtures live here, the machinery in fixtures/actors/kf2/."""
 from __future__ import annotations
 
 import subprocess
@@ -13,28 +13,28 @@ import yaml
 from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.brokers.mock import BasicAuth, MockBroker
-from fixtures.catalog.registration import Registration
-from fixtures.cluster.base import ClusterAccess
-from fixtures.diagnostics.bundle import bundle_name
-from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.run_folder import RunFolder, record_start
-from fixtures.errors import SuiteError
-from fixtures.kf2 import brokers
-from fixtures.kf2.brokers import KfBroker, KfBrokerStatus, Removal
-from fixtures.kf2.cli import Kf2Cli, parse_kf2_table, services_of
-from fixtures.kf2.controller import Kf2Controller
-from fixtures.diagnostics.run_folder import record_versions
-from fixtures.kf2.generation import PAGE_PROMISE_DRIFT, kf2_toolchain_for
-from fixtures.kf2.pod import Kf2Unavailable
-from fixtures.lifecycle import Given
-from fixtures.options import SuiteOptions, parse_seconds
-from fixtures.parallel import ScenarioTurns, actionable, shared_resource
-from fixtures.profiles import Profile, ProfileSettings
-from fixtures.processes import free_port
-from fixtures.toolchain import Toolchain
-from fixtures.turn_names import KF_CLUSTER_BROKERS
-from fixtures.terminal import progress_line
+from fixtures.actors.brokers.mock import BasicAuth, MockBroker
+from fixtures.platform.catalog.registration import Registration
+from fixtures.platform.cluster.base import ClusterAccess
+from fixtures.reporting.bundle import bundle_name
+from fixtures.reporting.keep import Keeper
+from fixtures.reporting.run_folder import RunFolder, record_start
+from fixtures.core.errors import SuiteError
+from fixtures.actors.kf2 import brokers
+from fixtures.actors.kf2.brokers import KfBroker, KfBrokerStatus, Removal
+from fixtures.actors.kf2.cli import Kf2Cli, parse_kf2_table, services_of
+from fixtures.actors.kf2.controller import Kf2Controller
+from fixtures.reporting.run_folder import record_versions
+from fixtures.actors.kf2.generation import PAGE_PROMISE_DRIFT, kf2_toolchain_for
+from fixtures.actors.kf2.pod import Kf2Unavailable
+from fixtures.core.lifecycle import Given
+from fixtures.profiles.options import SuiteOptions, parse_seconds
+from fixtures.core.parallel import ScenarioTurns, actionable, one_per_run
+from fixtures.profiles.suite import Suite
+from fixtures.core.processes import free_port
+from fixtures.platform.toolchain import Toolchain
+from fixtures.core.turn_names import KF_CLUSTER_BROKERS
+from fixtures.core.terminal import progress_line
 
 # Kf's controller retries a failing catalog fetch 5 times from 10 s, doubling
 # (pkg/reconciler/clusterservicebroker: about 150 s) before its condition says why.
@@ -47,13 +47,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--kf2-failure-timeout", default=CATALOG_FAILURE_DEFAULT,
         help=f"seconds for Kf 2.11's controller to give up on a broker it cannot fetch a catalog from (its own retries take ~150 s; default {CATALOG_FAILURE_DEFAULT})",
     )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """@kf2 scenarios run last: once Kf's CRDs exist, `kubectl get
-    ClusterServiceBroker` is ambiguous (kf.dev and servicecatalog.k8s.io both
-    have one), and the page's literal kubectl checks must run before that."""
-    items.sort(key=lambda item: item.get_closest_marker("kf2") is not None)
 
 
 _config: list[pytest.Config] = []
@@ -69,7 +62,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     rather than as a skip without a reason."""
     if report.when != "call" or not report.skipped or not hasattr(report, "wasxfail") or "kf2" not in report.keywords or not _config:
         return
-    from fixtures.diagnostics.pytest_plugin import RESULTS  # here: conftest registers that plugin after this one
+    from fixtures.plugin.diagnostics import RESULTS  # here: conftest registers that plugin after this one
 
     results = _config[-1].stash.get(RESULTS, None)
     name = report.nodeid.split("::")[-1]
@@ -114,16 +107,15 @@ def kf2_toolchain(request: pytest.FixtureRequest, pytestconfig: pytest.Config, r
 
 
 @pytest.fixture(scope="session")
-def kf2_controller(request: pytest.FixtureRequest, kf2_toolchain: Toolchain, profile: Profile, cluster: ClusterAccess, profile_settings: ProfileSettings, run_folder: RunFolder) -> Iterator[Kf2Controller]:
+def kf2_controller(request: pytest.FixtureRequest, kf2_toolchain: Toolchain, suite: Suite, cluster: ClusterAccess, run_folder: RunFolder) -> Iterator[Kf2Controller]:
     """The profile decides where it runs: a local process (embedded), a pod (kind), the cluster's own (existing).
     One per run (a process's health port is fixed): under xdist the first worker that needs it starts it, the others use it."""
     # kf2_toolchain first: where Kf's tree cannot be had, the skip comes before any cluster is made.
     # A cluster without Kf 2.11 skips the @kf2 scenarios with its line; it does not end the run.
     with actionable(request.config, skips=(Kf2Unavailable,)):
-        controller = profile.kf2_controller(cluster, profile_settings, kf2_toolchain)
-        shared = shared_resource(request, "kf2-controller", profile_settings.start_timeout)
-        with (controller if shared is None else shared.use(lambda: controller, lambda _: {}, lambda _: Given(controller))) as running:
-            if running.ready_seconds is not None:  # the worker that started it
+        controller = suite.kf2_controller(cluster, kf2_toolchain)
+        with one_per_run(request, "kf2-controller", suite.start_timeout, lambda: controller, lambda _: {}, lambda _: Given(controller)) as running:
+            if running.ready_seconds is not None:  # the process that started it
                 record_start(run_folder, "kf2-controller", running.ready_seconds)
                 run_folder.write_text("kf2-controller-ready-seconds.txt", f"{running.ready_seconds:.2f} ({running.where})\n")
             yield running

@@ -12,23 +12,23 @@ import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.aws.backends import MotoProxy, MotoServer
-from fixtures.aws.moto_launcher import record_emulator_adaptations
-from fixtures.aws.broker_chart import (
+from fixtures.actors.aws.backends import MotoProxy, MotoServer
+from fixtures.actors.aws.moto_launcher import record_emulator_adaptations
+from fixtures.actors.aws.broker_chart import (
     NAMESPACE, RELEASE, AwsBrokerChart, ChartUnavailable, emulation_values, install, resolve_chart, uninstall, wait_for_broker_pod,
 )
-from fixtures.aws.prerequisites import PrerequisitesStack
-from fixtures.catalog import names
-from fixtures.catalog.registration import broker_watch, page_kubectl_get_broker, wait_until_ready
-from fixtures.catalog.status import parse_kubectl_table
-from fixtures.cluster.leftovers import page_namespace
-from fixtures.commands import Cli
-from fixtures.diagnostics.keep import Keeper
-from fixtures.diagnostics.run_folder import RunFolder
-from fixtures.incluster import PlacedImage
-from fixtures.kind.images import image_exists
-from fixtures.marketplace.compare import read_cluster_offerings
-from fixtures.marketplace.readers import MarketplaceReader
+from fixtures.actors.aws.prerequisites import PrerequisitesStack
+from fixtures.platform.catalog import names
+from fixtures.platform.catalog.registration import broker_watch, page_kubectl_get_broker, wait_until_ready
+from fixtures.platform.catalog.status import parse_kubectl_table
+from fixtures.platform.cluster.leftovers import page_namespace
+from fixtures.core.commands import Cli
+from fixtures.reporting.keep import Keeper
+from fixtures.reporting.run_folder import RunFolder
+from fixtures.platform.incluster import PlacedImage
+from fixtures.platform.kind.images import image_exists
+from fixtures.actors.marketplace.compare import read_cluster_offerings
+from fixtures.actors.marketplace.readers import MarketplaceReader
 
 # "Registration can take a few minutes" (the page): the chart creates the broker
 # and its pod together, so Service Catalog's first fetches fail and it backs off

@@ -8,15 +8,15 @@ import pytest
 from kubernetes import client
 from pytest_bdd import parsers, then, when
 
-from fixtures.brokers.mock import MockBroker
-from fixtures.catalog import names
-from fixtures.catalog.history import class_history, marked_removed
-from fixtures.catalog.registration import Registration
-from fixtures.marketplace.compare import assert_offerings_match, read_cluster_offerings
-from fixtures.marketplace.layers import compare_layers, layer_table
-from fixtures.marketplace.readers import MarketplaceReader
-from fixtures.waiting import Observation, wait_for
-from fixtures.watching import KindHistory
+from fixtures.actors.brokers.mock import MockBroker
+from fixtures.platform.catalog import names
+from fixtures.platform.catalog.history import class_history, marked_removed
+from fixtures.platform.catalog.registration import Registration
+from fixtures.actors.marketplace.compare import assert_offerings_match, read_cluster_offerings
+from fixtures.actors.marketplace.layers import compare_layers, layer_table
+from fixtures.actors.marketplace.readers import MarketplaceReader
+from fixtures.core.waiting import Observation, wait_for
+from fixtures.core.watching import KindHistory
 
 
 def _assert_offerings_match(kube_api: client.ApiClient, osb_broker: MockBroker, registration: Registration) -> None:

@@ -8,10 +8,10 @@ import pytest
 from kubernetes import client
 from pytest_bdd import parsers, then, when
 
-from fixtures.brokers.mock import MockBroker
-from fixtures.brokers.osb import Catalog
-from fixtures.catalog.events import wait_for_event
-from fixtures.catalog.registration import (
+from fixtures.actors.brokers.mock import MockBroker
+from fixtures.actors.brokers.osb import Catalog
+from fixtures.platform.catalog.events import wait_for_event
+from fixtures.platform.catalog.registration import (
     Registration,
     SecretRef,
     apply_manifest,
@@ -24,12 +24,12 @@ from fixtures.catalog.registration import (
     wait_until_failed,
     wait_until_ready,
 )
-from fixtures.catalog.status import BrokerStatus, parse_kubectl_table
-from fixtures.cluster.leftovers import keep_cluster_broker
-from fixtures.parallel import ScenarioTurns
-from fixtures.processes import free_port
-from fixtures.turn_names import CATALOG_WRITES, CLASS_NAMES, LARGE_CATALOG_OBJECTS
-from fixtures.waiting import WaitTimeout
+from fixtures.platform.catalog.status import BrokerStatus, parse_kubectl_table
+from fixtures.platform.cluster.leftovers import keep_cluster_broker
+from fixtures.core.parallel import ScenarioTurns
+from fixtures.core.processes import free_port
+from fixtures.core.turn_names import CATALOG_WRITES, CLASS_NAMES, LARGE_CATALOG_OBJECTS
+from fixtures.core.waiting import WaitTimeout
 
 # How long the negative check gives a wrong expectation before reading its failure text.
 EXPECTATION_PROBE_SECONDS = 2.0
@@ -63,7 +63,7 @@ def registrations(kube_api: client.ApiClient, suite_options, keeper, scenario_tu
 def _apply(service_catalog, run_folder, registrations: Registrations, manifest: dict, broker: MockBroker | None) -> Registration:
     """`broker`: what serves the registration's URL (None: nothing does)."""
     registration = Registration(manifest)
-    # What the writes and names of its classes collide with: fixtures/turn_names.py.
+    # What the writes and names of its classes collide with: fixtures/core/turn_names.py.
     if registration.namespace is None:
         registrations.turns.take(CLASS_NAMES, shared=True)
     registrations.turns.take(CATALOG_WRITES, shared=_catalog_objects(broker) < LARGE_CATALOG_OBJECTS)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.redaction import CANARY_ENV
+from fixtures.core.redaction import CANARY_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ def reports(tmp_path: Path) -> Path:
     return tmp_path / "reports"
 
 
-# Set by the run below: every secret the suite makes starts with it (fixtures/redaction.py).
+# Set by the run below: every secret the suite makes starts with it (fixtures/core/redaction.py).
 CANARY = "CANARYzz9q"
 FORCED_FAILURE_SELECTION = "forced or (credentials_in_a_secret and basic) or table_is_missing or prerequisites_stack"
 

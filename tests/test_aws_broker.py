@@ -10,13 +10,13 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from fixtures.aws.backends import MotoProxy
-from fixtures.aws.checks import BrokerValues, diagnose
-from fixtures.aws.prerequisites import BROKER_POLICIES, UPSTREAM_TEMPLATE, UPSTREAM_USER_OUTPUT, PrerequisitesStack, without_dynamodb_grant
-from fixtures.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates, unavailable_reason
-from fixtures.brokers.mock import BasicAuth, BearerAuth
-from fixtures.errors import SuiteError
-from fixtures.toolchain import Toolchain
+from fixtures.actors.aws.backends import MotoProxy
+from fixtures.actors.aws.checks import BrokerValues, diagnose
+from fixtures.actors.aws.prerequisites import BROKER_POLICIES, UPSTREAM_TEMPLATE, UPSTREAM_USER_OUTPUT, PrerequisitesStack, without_dynamodb_grant
+from fixtures.actors.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES, AwsServiceBroker, broker_toolchain, publish_upstream_templates, unavailable_reason
+from fixtures.actors.brokers.mock import BasicAuth, BearerAuth
+from fixtures.core.errors import SuiteError
+from fixtures.platform.toolchain import Toolchain
 
 TOOLS = broker_toolchain(Toolchain())
 BUILT = unavailable_reason(TOOLS) is None and NAME not in TOOLS.missing()

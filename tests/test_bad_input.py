@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.cluster import embedded
-from fixtures.cluster.embedded import EmbeddedCluster
-from fixtures.errors import SuiteError
-from fixtures.toolchain import Toolchain
+from fixtures.platform.cluster import embedded
+from fixtures.platform.cluster.embedded import EmbeddedCluster
+from fixtures.core.errors import SuiteError
+from fixtures.platform.toolchain import Toolchain
 from tests.conftest import REPO_ROOT, run_suite
 
 
@@ -63,7 +63,7 @@ def test_missing_go_says_what_to_install(tmp_path):
     env.pop("ASB_CONFORMANCE_BIN_DIR", None)
     if any(Path(d, "go").exists() for d in ("/usr/bin", "/bin")):
         pytest.skip("this machine has go in /usr/bin or /bin, so PATH cannot hide it")
-    result = subprocess.run([sys.executable, "-m", "fixtures.toolchain", "build"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "fixtures.cli.toolchain", "build"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # exactly one line
     assert "Go is not installed" in result.stderr and "install Go >= 1.26" in result.stderr

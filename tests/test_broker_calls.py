@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.instances import broker_calls
-from fixtures.instances.bindings import credential_differences
+from fixtures.actors.instances import broker_calls
+from fixtures.actors.instances.bindings import credential_differences
 
 I, B = "inst-1", "bind-1"
 

@@ -1,5 +1,5 @@
 """What "Ready" means: Ready=True, reason FetchedCatalog, current generation."""
-from fixtures.catalog.status import BrokerStatus
+from fixtures.platform.catalog.status import BrokerStatus
 
 
 def _broker(generation=1, reconciled=1, conditions=()):

@@ -1,5 +1,5 @@
 """What the pinned moto does with the AWS broker's provision, measured without the
-broker (fixtures/aws/broker_templates.py creates the stack as its Provision
+broker (fixtures/actors/aws/broker_templates.py creates the stack as its Provision
 does): each fact that AWS_BROKER_UNAVAILABLE states is asserted here, so a moto
 that changes turns this into a failure that says which sentence to update."""
 from __future__ import annotations
@@ -15,9 +15,9 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
-from fixtures.aws.backends import MotoServer
-from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE, OWN_TEMPLATES, as_json, create_like_the_broker
-from fixtures.toolchain.sources import SOURCES_ENV
+from fixtures.actors.aws.backends import MotoServer
+from fixtures.actors.aws.broker_templates import AWS_BROKER_UNAVAILABLE, OWN_TEMPLATES, as_json, create_like_the_broker
+from fixtures.platform.toolchain.sources import SOURCES_ENV
 
 # As tests/test_toolchain_sources.py finds them: the environment's folder, else ../shared/sources beside the checkout.
 SOURCES = Path(os.environ.get(SOURCES_ENV) or Path(__file__).resolve().parents[2] / "shared" / "sources")

@@ -1,7 +1,7 @@
 """How the catalog chart is adapted to run its components as local processes."""
 import base64
 
-from fixtures.catalog.chart import point_webhooks_at, replace_flag, split_rendered
+from fixtures.platform.catalog.chart import point_webhooks_at, replace_flag, split_rendered
 
 
 def test_each_webhook_service_becomes_a_loopback_url_with_our_ca():

@@ -1,5 +1,5 @@
 """doc-drift.md's verdict per page step follows what the run did with it."""
-from fixtures.diagnostics.drift import ScenarioResult, drift_rows
+from fixtures.reporting.drift import ScenarioResult, drift_rows
 
 
 def _row(results, step: str) -> dict[str, str]:
@@ -34,7 +34,7 @@ def test_kf2_step_1_says_how_the_profile_ran_the_controller():
 
 
 def test_the_journey_row_states_why_the_real_broker_journey_did_not_run():
-    from fixtures.aws.broker_templates import AWS_BROKER_UNAVAILABLE
+    from fixtures.actors.aws.broker_templates import AWS_BROKER_UNAVAILABLE
 
     results = [
         ScenarioResult("journey", "Create, bind, unbind and delete a service", "passed"),

@@ -13,13 +13,13 @@ from typing import Iterator
 import pytest
 from kubernetes import client
 
-from fixtures.catalog import names
-from fixtures.catalog.install import ServiceCatalog
-from fixtures.cluster.base import ClusterAccess
-from fixtures.cluster.embedded import EmbeddedCluster
-from fixtures.kube import api_client
-from fixtures.toolchain import Toolchain
-from fixtures.waiting import Observation, wait_for
+from fixtures.platform.catalog import names
+from fixtures.platform.catalog.install import ServiceCatalog
+from fixtures.platform.cluster.base import ClusterAccess
+from fixtures.platform.cluster.embedded import EmbeddedCluster
+from fixtures.core.kube import api_client
+from fixtures.platform.toolchain import Toolchain
+from fixtures.core.waiting import Observation, wait_for
 from tests.conftest import REPO_ROOT, run_suite
 
 
@@ -81,8 +81,8 @@ def test_an_interrupted_run_leaves_nothing_in_the_cluster(someone_elses_cluster:
 def test_the_next_run_removes_what_a_killed_run_left_and_never_a_live_runs(someone_elses_cluster: ClusterAccess):
     """A namespace and a ClusterServiceBroker marked by a process that has ended
     go; the same marked by this (live) process stay, and so do unmarked ones."""
-    from fixtures.cluster.leftovers import scenario_namespace, sweep_cluster
-    from fixtures.ownership import OWNER_KEY, Owner
+    from fixtures.platform.cluster.leftovers import scenario_namespace, sweep_cluster
+    from fixtures.core.ownership import OWNER_KEY, Owner
 
     ended = subprocess.Popen(["true"])
     ended.wait()
@@ -129,7 +129,7 @@ def _tiny_chart(folder: Path, cluster_role: str) -> Path:
 
 
 def _helm(access: ClusterAccess, tmp_path: Path):
-    from fixtures.commands import Cli
+    from fixtures.core.commands import Cli
 
     return Cli("helm", Toolchain().path("helm"), access.kubeconfig, tmp_path / "commands.log", env={"HELM_CACHE_HOME": str(tmp_path / "helm-cache")})
 
@@ -138,8 +138,8 @@ def test_a_killed_runs_helm_release_is_uninstalled_with_its_namespace(someone_el
     """The chart's cluster-scoped objects (the AWS chart's ClusterServiceBroker and
     ClusterRoles) are known only to Helm's record in the namespace: the sweep
     uninstalls the release before it deletes the namespace."""
-    from fixtures.cluster.leftovers import scenario_namespace, sweep_cluster
-    from fixtures.ownership import OWNER_KEY, Owner
+    from fixtures.platform.cluster.leftovers import scenario_namespace, sweep_cluster
+    from fixtures.core.ownership import OWNER_KEY, Owner
 
     ended = subprocess.Popen(["true"])
     ended.wait()
@@ -169,9 +169,9 @@ def test_the_pages_namespace_is_made_marked_and_reused_and_a_clusters_own_is_lef
     """aws-sb on a cluster without a namespace controller: made once and marked
     (so a killed run's is swept), found again by the next scenario; deleted
     where the cluster deletes namespaces, and waited for by the next one."""
-    from fixtures.cluster.leftovers import SCENARIO_LABEL, page_namespace
-    from fixtures.ownership import OWNER_KEY, Owner
-    from fixtures.waiting import WaitTimeout
+    from fixtures.platform.cluster.leftovers import SCENARIO_LABEL, page_namespace
+    from fixtures.core.ownership import OWNER_KEY, Owner
+    from fixtures.core.waiting import WaitTimeout
 
     with api_client(someone_elses_cluster.kubeconfig) as api:
         core = client.CoreV1Api(api)
@@ -188,8 +188,8 @@ def test_the_pages_namespace_is_made_marked_and_reused_and_a_clusters_own_is_lef
 
 
 def test_an_aws_broker_release_the_run_did_not_make_is_named_not_overwritten(someone_elses_cluster: ClusterAccess, tmp_path: Path):
-    from fixtures.aws.broker_chart import RELEASE, install
-    from fixtures.errors import SuiteError
+    from fixtures.actors.aws.broker_chart import RELEASE, install
+    from fixtures.core.errors import SuiteError
 
     helm = _helm(someone_elses_cluster, tmp_path)
     chart = _tiny_chart(tmp_path / "chart", "asb-foreign-release-role")

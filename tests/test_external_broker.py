@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.brokers.external import ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, ExternalBroker, catalog_violations, parse_external_broker
-from fixtures.brokers.mock import BasicAuth, BearerAuth, MockBroker
-from fixtures.brokers.osb import builtin_catalog
-from fixtures.errors import SuiteError
+from fixtures.actors.brokers.external import ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, ExternalBroker, catalog_violations, parse_external_broker
+from fixtures.actors.brokers.mock import BasicAuth, BearerAuth, MockBroker
+from fixtures.actors.brokers.osb import builtin_catalog
+from fixtures.core.errors import SuiteError
 
 
 @pytest.fixture

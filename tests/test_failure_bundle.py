@@ -2,8 +2,8 @@
 report format points at it, and no canary secret reaches any file of the run."""
 from __future__ import annotations
 
-from fixtures.brokers.mock import BasicAuth, BearerAuth
-from fixtures.redaction import CANARY_ENV
+from fixtures.actors.brokers.mock import BasicAuth, BearerAuth
+from fixtures.core.redaction import CANARY_ENV
 from tests.conftest import CANARY, SuiteRun
 
 BUNDLE_PARTS = {

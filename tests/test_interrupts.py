@@ -1,5 +1,5 @@
 """Ctrl-C and SIGTERM land where they end the run, never where they are lost or
-leave a lock held (fixtures/interrupts.py)."""
+leave a lock held (fixtures/core/interrupts.py)."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +10,8 @@ from typing import Iterator
 
 import pytest
 
-from fixtures import interrupts
-from fixtures.waiting import Observation, wait_for
+from fixtures.core import interrupts
+from fixtures.core.waiting import Observation, wait_for
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.kf2.brokers import KfBroker, KfBrokerStatus, compare_layers, layer_table
-from fixtures.kf2.cli import parse_kf2_table, plans_of, services_of
-from fixtures.kf2.manifests import NO_GCP_PROJECT, aggregate_cluster_roles, foreign_crd, kf_objects, parse_go_mod_replaces, pinned_version
+from fixtures.actors.kf2.brokers import KfBroker, KfBrokerStatus, compare_layers, layer_table
+from fixtures.actors.kf2.cli import parse_kf2_table, plans_of, services_of
+from fixtures.actors.kf2.manifests import NO_GCP_PROJECT, aggregate_cluster_roles, foreign_crd, kf_objects, parse_go_mod_replaces, pinned_version
 
 # The sources folder the run uses (ASB_CONFORMANCE_SOURCES, as make and CI set it), else beside the checkout.
 KF_TREE = Path(os.environ.get("ASB_CONFORMANCE_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "sources") / "kf-v2.11.32"
@@ -161,9 +161,9 @@ def test_a_password_that_starts_with_a_dash_reaches_kf_as_the_password(tmp_path)
     """token_urlsafe starts with "-" once in 64: kf must not read it as flags."""
     import pytest
 
-    from fixtures.kf2.cli import Kf2Cli
-    from fixtures.toolchain import Toolchain
-    from fixtures.toolchain.sources import sources_dir_from
+    from fixtures.actors.kf2.cli import Kf2Cli
+    from fixtures.platform.toolchain import Toolchain
+    from fixtures.platform.toolchain.sources import sources_dir_from
 
     try:
         binary = Toolchain(profiles=("default", "kf2"), sources_dir=sources_dir_from(None)).path("kf2")

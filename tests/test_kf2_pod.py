@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fixtures.cluster.base import ClusterAccess
-from fixtures.kf2.controller import Kf2ControllerProcess
-from fixtures.kf2.manifests import CONTROLLER_ENV, NAMESPACE, controller_deployment, kf_objects
-from fixtures.kf2.pod import Kf2ControllerInstalled, Kf2ControllerPod
-from fixtures.options import parse_cluster
+from fixtures.platform.cluster.base import ClusterAccess
+from fixtures.actors.kf2.controller import Kf2ControllerProcess
+from fixtures.actors.kf2.manifests import CONTROLLER_ENV, NAMESPACE, controller_deployment, kf_objects
+from fixtures.actors.kf2.pod import Kf2ControllerInstalled, Kf2ControllerPod
+from fixtures.profiles.options import parse_cluster
 from fixtures.profiles import ProfileSettings, profile_for
-from fixtures.toolchain import Toolchain
+from fixtures.platform.toolchain import Toolchain
 
 KF_TREE = Path(os.environ.get("ASB_CONFORMANCE_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "sources") / "kf-v2.11.32"
 needs_tree = pytest.mark.skipif(not KF_TREE.is_dir(), reason=f"Kf's source tree is not at {KF_TREE}")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.errors import SuiteError
-from fixtures.toolchain import Toolchain
-from fixtures.toolchain.manifest import GoBinary, Manifest, entry_key, load_manifest
-from fixtures.toolchain.sources import git_checkout, writable_copy
+from fixtures.core.errors import SuiteError
+from fixtures.platform.toolchain import Toolchain
+from fixtures.platform.toolchain.manifest import GoBinary, Manifest, entry_key, load_manifest
+from fixtures.platform.toolchain.sources import git_checkout, writable_copy
 
 MODULE = "example.test/kf/v2"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.commands import Cli
-from fixtures.errors import SuiteError
-from fixtures.instances.kf_services import BROKER_LOOKUP_DRIFT, KfServices
+from fixtures.core.commands import Cli
+from fixtures.core.errors import SuiteError
+from fixtures.actors.instances.kf_services import BROKER_LOOKUP_DRIFT, KfServices
 
 TABLE = (
     "Name    Service  Plan      Bound Apps  Last Operation           Broker\n"

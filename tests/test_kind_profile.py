@@ -2,9 +2,9 @@
 limited to cluster names, image keys, and the toolchain's profiles."""
 from pathlib import Path
 
-from fixtures.cluster.kind import cluster_config, cluster_names_only
-from fixtures.kind.images import content_key
-from fixtures.toolchain import Toolchain
+from fixtures.platform.cluster.kind import cluster_config, cluster_names_only
+from fixtures.platform.kind.images import content_key
+from fixtures.platform.toolchain import Toolchain
 
 KUBEADM_COREFILE = """.:53 {
     errors

@@ -1,5 +1,5 @@
 """Reading `kubectl get clusterservicebroker` output as the page shows it."""
-from fixtures.catalog.status import parse_kubectl_table
+from fixtures.platform.catalog.status import parse_kubectl_table
 
 PAGE_EXAMPLE = """NAME                URL                                                                 STATUS   AGE
 aws-servicebroker   https://aws-servicebroker-aws-servicebroker.aws-sb.svc.cluster.local   Ready    3d
@@ -44,8 +44,8 @@ def test_headers_of_several_words_are_one_column():
 
 def test_the_pages_kubectl_get_on_a_cluster_with_kf2_asks_service_catalog_by_its_group_and_says_so(tmp_path) -> None:
     # What kubectl answered on the embedded cluster once Kf 2.11's CRDs were installed beside Service Catalog's.
-    from fixtures.catalog.registration import page_kubectl_get_broker
-    from fixtures.commands import Cli
+    from fixtures.platform.catalog.registration import page_kubectl_get_broker
+    from fixtures.core.commands import Cli
 
     kubectl = tmp_path / "kubectl"
     kubectl.write_text(

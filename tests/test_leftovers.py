@@ -9,9 +9,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from fixtures.ownership import folder_owner
-from fixtures.soak.census import descendants
-from fixtures.waiting import Observation, wait_for
+from fixtures.core.ownership import folder_owner
+from fixtures.cli.soak.census import descendants
+from fixtures.core.waiting import Observation, wait_for
 from tests.conftest import REPO_ROOT
 
 
@@ -83,7 +83,7 @@ def test_keep_on_failure_keeps_the_failed_scenario_reachable_and_says_how(tmp_pa
     import os
     import re
 
-    from fixtures.toolchain import Toolchain
+    from fixtures.platform.toolchain import Toolchain
 
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/forced_failure", "-p", "no:cacheprovider", f"--reports-dir={tmp_path / 'reports'}", "--ready-timeout=5", "--keep-on-failure"],

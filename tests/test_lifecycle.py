@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.lifecycle import Provider
+from fixtures.core.lifecycle import Provider
 
 
 class Recorder(Provider[str]):
@@ -40,17 +40,17 @@ def test_a_start_that_fails_half_way_is_undone_whatever_the_failure(failure):
 
 def test_every_provider_of_the_suite_has_the_contract():
     """mypy checks the shape; this lists which classes are providers, so a new one is noticed."""
-    from fixtures.aws.backends import MotoServer, RealAws
-    from fixtures.aws.broker_chart import InstalledChart
-    from fixtures.aws.prerequisites import PrerequisitesStack
-    from fixtures.brokers.external import ExternalBroker
-    from fixtures.brokers.mock import MockBroker
-    from fixtures.catalog.install import InstalledServiceCatalog, ServiceCatalog
-    from fixtures.catalog.pods import PodServiceCatalog
-    from fixtures.cluster import EmbeddedCluster, ExistingCluster, KindCluster
-    from fixtures.kind.containers import ContainerProcess
-    from fixtures.kind.docker import DockerDaemon
-    from fixtures.processes import ManagedProcess
+    from fixtures.actors.aws.backends import MotoServer, RealAws
+    from fixtures.actors.aws.broker_chart import InstalledChart
+    from fixtures.actors.aws.prerequisites import PrerequisitesStack
+    from fixtures.actors.brokers.external import ExternalBroker
+    from fixtures.actors.brokers.mock import MockBroker
+    from fixtures.platform.catalog.install import InstalledServiceCatalog, ServiceCatalog
+    from fixtures.platform.catalog.pods import PodServiceCatalog
+    from fixtures.platform.cluster import EmbeddedCluster, ExistingCluster, KindCluster
+    from fixtures.platform.kind.containers import ContainerProcess
+    from fixtures.platform.kind.docker import DockerDaemon
+    from fixtures.core.processes import ManagedProcess
 
     providers = [
         MotoServer, RealAws, InstalledChart, PrerequisitesStack, ExternalBroker, MockBroker, InstalledServiceCatalog, ServiceCatalog,

@@ -1,8 +1,8 @@
 """The marketplace readers' parsing and the three-layer comparison."""
-from fixtures.brokers.osb import Catalog
-from fixtures.marketplace.compare import Offering
-from fixtures.marketplace.layers import compare_layers, layer_table
-from fixtures.marketplace.readers import Listing, parse_svcat_marketplace
+from fixtures.actors.brokers.osb import Catalog
+from fixtures.actors.marketplace.compare import Offering
+from fixtures.actors.marketplace.layers import compare_layers, layer_table
+from fixtures.actors.marketplace.readers import Listing, parse_svcat_marketplace
 
 SVCAT_OUTPUT = """   CLASS       PLANS                          DESCRIPTION
 +----------+------------+-----------------------------------------------------+
@@ -61,7 +61,7 @@ small  true  Active  Small plan
 
 
 def test_kf_marketplace_output_parses_with_an_empty_namespace_cell():
-    from fixtures.marketplace.readers import parse_kf_marketplace
+    from fixtures.actors.marketplace.readers import parse_kf_marketplace
 
     rows = parse_kf_marketplace(KF_SERVICES)
     assert [(r["BROKER"], r["NAME"], r["NAMESPACE"], r["STATUS"]) for r in rows] == [

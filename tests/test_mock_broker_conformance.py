@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import requests
 
-from fixtures.brokers.mock import BasicAuth, BearerAuth, MockBroker
-from fixtures.brokers.osb import OSB_API_VERSION, builtin_catalog
-from fixtures.waiting import Observation, wait_for
+from fixtures.actors.brokers.mock import BasicAuth, BearerAuth, MockBroker
+from fixtures.actors.brokers.osb import OSB_API_VERSION, builtin_catalog
+from fixtures.core.waiting import Observation, wait_for
 
 CATALOG_SCHEMA = {
     "type": "object",

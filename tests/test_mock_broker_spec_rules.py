@@ -1,5 +1,5 @@
 """The OSB spec's MUSTs (2.13 to 2.17) that the mock broker keeps: one test per
-rule, named after it (fixtures/brokers/mock_osb/rules.py), so a scenario built on
+rule, named after it (fixtures/actors/brokers/mock_osb/rules.py), so a scenario built on
 the mock cannot pass where a broker that keeps the spec would refuse."""
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import uuid
 import pytest
 import requests
 
-from fixtures.brokers.mock import BasicAuth, MockBroker
-from fixtures.brokers.mock_osb import rules
-from fixtures.brokers.osb import OSB_API_VERSION, builtin_catalog
-from fixtures.waiting import Observation, wait_for
+from fixtures.actors.brokers.mock import BasicAuth, MockBroker
+from fixtures.actors.brokers.mock_osb import rules
+from fixtures.actors.brokers.osb import OSB_API_VERSION, builtin_catalog
+from fixtures.core.waiting import Observation, wait_for
 
 
 @pytest.fixture(scope="module")

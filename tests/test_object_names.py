@@ -1,7 +1,7 @@
 """OSB GUIDs become Service Catalog object names as GenerateEscapedName does."""
 import pytest
 
-from fixtures.catalog.names import object_name_for_guid
+from fixtures.platform.catalog.names import object_name_for_guid
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The broker's catalog against the cluster's classes and plans."""
-from fixtures.brokers.osb import Catalog
-from fixtures.marketplace.compare import cluster_offerings, compare, difference_table, expected_offerings
+from fixtures.actors.brokers.osb import Catalog
+from fixtures.actors.marketplace.compare import cluster_offerings, compare, difference_table, expected_offerings
 
 CATALOG = Catalog.from_osb(
     {"services": [{"id": "svc-1", "name": "s3", "description": "", "plans": [{"id": "plan-1", "name": "production"}, {"id": "plan-2", "name": "custom"}]}]}

@@ -1,8 +1,8 @@
 """Option validation: each bad value is refused with one actionable line."""
 import pytest
 
-from fixtures.errors import SuiteError
-from fixtures.options import parse_cluster, parse_seconds
+from fixtures.core.errors import SuiteError
+from fixtures.profiles.options import parse_cluster, parse_seconds
 
 
 def test_embedded_is_accepted():

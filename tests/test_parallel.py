@@ -1,4 +1,4 @@
-"""One control plane for all xdist workers (fixtures/parallel.py): the first
+"""One control plane for all xdist workers (fixtures/core/parallel.py): the first
 worker makes it, the others attach, the maker stops it only after the last one
 detached; a failed start is said to every worker; dead workers do not hold it;
 turns are taken one at a time. Workers are threads here: flock locks open
@@ -18,14 +18,14 @@ from typing import Iterator
 
 import pytest
 
-from fixtures.cluster.base import ClusterAccess
-from fixtures.errors import SuiteError
-from fixtures.kind.images import BuiltImages
-from fixtures.lifecycle import Given
-from fixtures.kf2.pod import Kf2Unavailable
-from fixtures import parallel
-from fixtures.parallel import SHARED_FOLDER, XDIST_WORKER_MARK, SharedResource, SharedState, Turn, actionable, hand_interrupt_to_workers
-from fixtures.waiting import Observation, WaitTimeout, wait_for
+from fixtures.platform.cluster.base import ClusterAccess
+from fixtures.core.errors import SuiteError
+from fixtures.platform.kind.images import BuiltImages
+from fixtures.core.lifecycle import Given
+from fixtures.actors.kf2.pod import Kf2Unavailable
+from fixtures.core import parallel
+from fixtures.core.parallel import SHARED_FOLDER, XDIST_WORKER_MARK, SharedResource, SharedState, Turn, actionable, hand_interrupt_to_workers
+from fixtures.core.waiting import Observation, WaitTimeout, wait_for
 
 
 @contextmanager
@@ -198,7 +198,7 @@ def test_a_turn_taken_against_the_order_is_refused_before_it_can_deadlock(tmp_pa
 
 
 def test_a_killed_worker_that_was_never_reaped_counts_as_detached() -> None:
-    from fixtures.parallel import pid_alive
+    from fixtures.core.parallel import pid_alive
 
     zombie = subprocess.Popen(["true"])
     wait_for("the child to end", lambda: Observation(Path(f"/proc/{zombie.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z", None, "running"), 5, interval=0.05)
@@ -268,7 +268,7 @@ class FakeCustomObjects:
 
 
 def test_the_kf_reader_lists_one_brokers_offerings_even_where_another_broker_offers_the_same_names() -> None:
-    from fixtures.marketplace.readers import KfReader
+    from fixtures.actors.marketplace.readers import KfReader
 
     kf = FakeKf()
     reader = KfReader.__new__(KfReader)

@@ -1,7 +1,7 @@
 """One redaction point: registered secrets and private keys never pass."""
 import base64
 
-from fixtures.redaction import redact, register_secret
+from fixtures.core.redaction import redact, register_secret
 
 
 def test_registered_secret_and_its_base64_form_are_masked():
@@ -25,7 +25,7 @@ def test_base64_private_keys_are_removed_but_certificates_kept():
 
 
 def test_an_exported_log_folder_is_redacted_file_by_file(tmp_path):
-    from fixtures.redaction import new_secret, redact_tree
+    from fixtures.core.redaction import new_secret, redact_tree
 
     secret = new_secret()
     (tmp_path / "node" / "pods").mkdir(parents=True)
@@ -41,8 +41,8 @@ def test_a_command_line_carrying_a_secret_is_redacted_in_the_transcript(tmp_path
     import sys
     from pathlib import Path
 
-    from fixtures.commands import Cli
-    from fixtures.redaction import new_secret
+    from fixtures.core.commands import Cli
+    from fixtures.core.redaction import new_secret
 
     secret = new_secret()
     transcript = tmp_path / "commands.log"

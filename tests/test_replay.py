@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from fixtures.diagnostics import replay
+from fixtures.cli import replay
 
 
 @pytest.fixture

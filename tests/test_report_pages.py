@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.diagnostics.browser import CHROMIUM_PACKAGE, Chromium, Tab, find_chromium
+from fixtures.reporting.browser import CHROMIUM_PACKAGE, Chromium, Tab, find_chromium
 from tests.conftest import CANARY, SuiteRun, run_with_canary
 
 VERDICTS = {"executed literally", "translated", "fails", "fails as written (known drift)", "cannot run here", "not run"}

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.diagnostics.charts import bar_chart, line_chart, nice_step
-from fixtures.diagnostics.drift import ScenarioResult, drift_rows
-from fixtures.diagnostics.junit_names import TEST_ID_PROPERTY, name_junit_tests
-from fixtures.diagnostics.run_folder import RunFolder
-from fixtures.diagnostics.run_index import run_index, write_run_index
-from fixtures.diagnostics.run_page import render_run_page, run_page, verdict_line
-from fixtures.diagnostics.scenario_record import RECORDS_FOLDER, ScenarioRecord, StepRecord, first_sentence, load_records, record_file_name
-from fixtures.diagnostics.timing import phase_times
-from fixtures.redaction import register_secret
+from fixtures.reporting.charts import bar_chart, line_chart, nice_step
+from fixtures.reporting.drift import ScenarioResult, drift_rows
+from fixtures.reporting.junit_names import TEST_ID_PROPERTY, name_junit_tests
+from fixtures.reporting.run_folder import RunFolder
+from fixtures.reporting.run_index import run_index, write_run_index
+from fixtures.reporting.run_page import render_run_page, run_page, verdict_line
+from fixtures.reporting.scenario_record import RECORDS_FOLDER, ScenarioRecord, StepRecord, first_sentence, load_records, record_file_name
+from fixtures.reporting.timing import phase_times
+from fixtures.core.redaction import register_secret
 
 
 def record(name: str, outcome: str = "passed", feature: str = "verify", started: float = 1.0, steps: list[StepRecord] | None = None, **fields) -> ScenarioRecord:

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fixtures.leftovers import sweep_temp_dirs
-from fixtures.soak.census import ProcessWatch, count_leftovers
-from fixtures.soak.plan import EARLIEST, LATEST, WORKER_KILL, plan, run_order
-from fixtures.soak.report import markdown, summary
-from fixtures.soak.results import scenario_outcomes, tally
-from fixtures.soak.runner import RunRecord
-from fixtures.waiting import Observation, wait_for
+from fixtures.platform.leftovers import sweep_temp_dirs
+from fixtures.cli.soak.census import ProcessWatch, count_leftovers
+from fixtures.cli.soak.plan import EARLIEST, LATEST, WORKER_KILL, plan, run_order
+from fixtures.cli.soak.report import markdown, summary
+from fixtures.cli.soak.results import scenario_outcomes, tally
+from fixtures.cli.soak.runner import RunRecord
+from fixtures.core.waiting import Observation, wait_for
 from tests.conftest import REPO_ROOT
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">
@@ -29,7 +29,7 @@ JUNIT = """<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="py
 # that listens on a port (it outlives a SIGKILL of its parent), says both, waits.
 LEAVER = """
 import subprocess, sys
-from fixtures import processes
+from fixtures.core import processes
 folder = processes.make_temp_dir('asb-conformance-soaktest-')
 processes._reaper._process.kill()  # its reaper gone too: the folder stays for the count
 processes._reaper._process.wait()
@@ -123,20 +123,20 @@ def test_the_report_flags_flakes_and_what_an_interrupt_left():
     ]
     totals = summary(records)
     assert totals["flaky"] == ["s2"] and totals["leftovers_after_interrupts"] == 2 and totals["leftovers_after_next_run"] == 0
-    text = markdown({"id": "x", "command": "tools/soak.py", "cluster": "embedded", "pytest_args": [], "netns": True, "seed": 1, "started": "now"}, records, totals)
+    text = markdown({"id": "x", "command": "python -m fixtures.cli.soak", "cluster": "embedded", "pytest_args": [], "netns": True, "seed": 1, "started": "now"}, records, totals)
     assert "| 2 | interrupt | SIGKILL | 10.1 (10.0) | -9 |" in text and "tmp 2" in text and "[sweep] removed ...: 2 temp folders" in text
     assert "- FLAKY: s2" in text
 
 
 def test_bad_soak_options_say_one_line_and_exit_2():
     for args in (["--runs", "-1"], ["--cluster", "nowhere"], ["--runs", "0", "--interrupts", "0"]):
-        result = subprocess.run([sys.executable, "tools/soak.py", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+        result = subprocess.run([sys.executable, "-m", "fixtures.cli.soak", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("error: "), (args, result.stderr)
 
 
 def test_an_xdist_worker_is_found_among_pytests_children_by_execnets_bootstrap():
     """xdist starts each worker as `python -c "import sys;exec(eval(sys.stdin.readline()))"`."""
-    from fixtures.parallel import XDIST_WORKER_MARK
+    from fixtures.core.parallel import XDIST_WORKER_MARK
 
     parent = subprocess.Popen(
         [sys.executable, "-c", "import subprocess, sys; w = subprocess.Popen([sys.executable, '-c', 'import sys;exec(eval(sys.stdin.readline()))'], stdin=subprocess.PIPE); print(w.pid, flush=True); w.wait()"],

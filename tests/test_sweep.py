@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.leftovers import Swept, gone_owners, sweep_temp_dirs
-from fixtures.ownership import KEPT, MARKER_FILE, Owner, folder_owner, mark_folder, mark_folder_kept, process_start_ticks, with_owner
-from fixtures.waiting import Observation, WaitTimeout, wait_for
+from fixtures.platform.leftovers import Swept, gone_owners, sweep_temp_dirs
+from fixtures.core.ownership import KEPT, MARKER_FILE, Owner, folder_owner, mark_folder, mark_folder_kept, process_start_ticks, with_owner
+from fixtures.core.waiting import Observation, WaitTimeout, wait_for
 from tests.conftest import REPO_ROOT
 
 # A process that makes a temp folder the suite's way, says where and its reaper's pid, and waits.
-MAKER = "from fixtures import processes; f = processes.make_temp_dir('asb-conformance-test-'); print(f, processes._reaper.pid, flush=True); input()"
+MAKER = "from fixtures.core import processes; f = processes.make_temp_dir('asb-conformance-test-'); print(f, processes._reaper.pid, flush=True); input()"
 
 
 def _ended_process_owner() -> Owner:
@@ -51,7 +51,7 @@ def test_a_mark_reads_back_and_anything_else_is_no_owner():
 
 
 def test_the_reaper_removes_only_folders_still_marked_with_its_run(tmp_path):
-    from fixtures.reaper import reap
+    from fixtures.core.reaper import reap
 
     mine, kept, other = (tmp_path / name for name in ("mine", "kept", "other"))
     for folder in (mine, kept, other):
@@ -67,13 +67,13 @@ def test_the_reaper_waits_for_the_runs_processes_before_it_removes_their_folders
     """The kernel closes a killed run's pipe before its children get their
     parent-death signal: a folder removed meanwhile could be made again by one
     of them (Service Catalog's controller writing its certificates), unmarked."""
-    from fixtures.reaper import PROCESS_LINE
+    from fixtures.core.reaper import PROCESS_LINE
 
     folder = tmp_path / "asb-conformance-test-reaped"
     folder.mkdir()
     mark_folder(folder)
     child = subprocess.Popen(["sleep", "60"])
-    reaper = subprocess.Popen([sys.executable, "-m", "fixtures.reaper", Owner.current().text()], cwd=REPO_ROOT, stdin=subprocess.PIPE, text=True)
+    reaper = subprocess.Popen([sys.executable, "-m", "fixtures.core.reaper", Owner.current().text()], cwd=REPO_ROOT, stdin=subprocess.PIPE, text=True)
     try:
         assert reaper.stdin is not None
         reaper.stdin.write(f"{folder}\n{PROCESS_LINE}{child.pid} {process_start_ticks(child.pid)}\n")
@@ -177,7 +177,7 @@ def test_swept_says_nothing_when_nothing_was_removed():
 
 
 def test_a_kind_cluster_is_claimed_until_deleted_or_kept(tmp_path):
-    from fixtures.kind.leftovers import ClusterOwners
+    from fixtures.platform.kind.leftovers import ClusterOwners
 
     owners = ClusterOwners(tmp_path)
     owners.claim("asb-abc123")
@@ -188,7 +188,7 @@ def test_a_kind_cluster_is_claimed_until_deleted_or_kept(tmp_path):
 
 
 def test_a_dockerd_the_suite_started_is_an_orphan_only_once_its_run_is_gone_and_it_still_runs(tmp_path):
-    from fixtures.kind.docker import DaemonRecord
+    from fixtures.platform.kind.docker import DaemonRecord
 
     daemon = subprocess.Popen(["sleep", "30"])  # stands in for dockerd: a process that outlives its run
     try:

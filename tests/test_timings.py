@@ -1,7 +1,7 @@
 """timings.json's account of Service Catalog's client rate limit."""
 from pathlib import Path
 
-from fixtures.diagnostics.timings import client_throttling
+from fixtures.reporting.timings import client_throttling
 
 
 def test_the_controllers_throttled_requests_are_counted_with_their_wait_and_span(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 and per entry, so a changed pin rebuilds only what uses it."""
 import dataclasses
 
-import fixtures.toolchain.manifest as manifest_module
-from fixtures.toolchain.manifest import entry_key, load_manifest
+import fixtures.platform.toolchain.manifest as manifest_module
+from fixtures.platform.toolchain.manifest import entry_key, load_manifest
 
 
 def test_the_real_manifest_lists_the_binaries_the_issue_requires():
@@ -48,7 +48,7 @@ def test_key_changes_when_a_pinned_file_of_its_module_changes(tmp_path, monkeypa
 
 
 def test_every_built_binary_says_its_pinned_version():
-    from fixtures.toolchain import Toolchain
+    from fixtures.platform.toolchain import Toolchain
 
     toolchain = Toolchain()
     manifest = toolchain.manifest

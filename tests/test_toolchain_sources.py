@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-import fixtures.toolchain.manifest as manifest_module
-from fixtures.errors import SuiteError
-from fixtures.toolchain import Toolchain
-from fixtures.toolchain.manifest import GoBinary, Manifest
-from fixtures.toolchain.sources import check_tree, tree_hash
+import fixtures.platform.toolchain.manifest as manifest_module
+from fixtures.core.errors import SuiteError
+from fixtures.platform.toolchain import Toolchain
+from fixtures.platform.toolchain.manifest import GoBinary, Manifest
+from fixtures.platform.toolchain.sources import check_tree, tree_hash
 
 MODULE = "example.test/upstream-broker"
 PACKAGE = f"{MODULE}/cmd/servicebroker"

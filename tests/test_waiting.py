@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from fixtures.waiting import Observation, WaitTimeout, wait_for
+from fixtures.core.waiting import Observation, WaitTimeout, wait_for
 
 
 def test_returns_the_value_once_done():

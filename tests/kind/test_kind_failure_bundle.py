@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from fixtures.redaction import CANARY_ENV
+from fixtures.core.redaction import CANARY_ENV
 from tests.conftest import REPO_ROOT
 
 CANARY = "CANARYkd7w"

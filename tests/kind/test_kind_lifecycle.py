@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.kind.docker import daemon_answers, docker
-from fixtures.waiting import Observation, wait_for
+from fixtures.platform.kind.docker import daemon_answers, docker
+from fixtures.core.waiting import Observation, wait_for
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(
