@@ -328,21 +328,16 @@ def service_catalog(request: pytest.FixtureRequest, suite: Suite, cluster: Clust
 
 
 @pytest.fixture(scope="session")
-def placements(request: pytest.FixtureRequest, suite: Suite, cluster: ClusterAccess) -> Iterator[PlacementFor | None]:
-    """Where this run's brokers and moto run so the cluster reaches them (None: this machine's loopback)."""
-    provider = suite.placements(cluster)
-    if provider is None:
-        yield None
-        return
-    with actionable(request.config):
-        with provider as placement_for:
-            yield placement_for
+def placements(request: pytest.FixtureRequest, suite: Suite, cluster: ClusterAccess) -> Iterator[PlacementFor]:
+    """Where this run's brokers and moto run so the cluster reaches them (the profile decides)."""
+    with actionable(request.config), suite.placements(cluster) as placement_for:
+        yield placement_for
 
 
 @pytest.fixture
-def broker_placement(placements: PlacementFor | None, namespace: str) -> Placement | None:
+def broker_placement(placements: PlacementFor, namespace: str) -> Placement:
     """This scenario's: on an existing cluster, pods in its namespace."""
-    return placements(namespace) if placements is not None else None
+    return placements(namespace)
 
 
 @pytest.fixture(scope="session")

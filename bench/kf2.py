@@ -17,7 +17,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import nullcontext
 from pathlib import Path
 
 
@@ -60,9 +59,8 @@ def main() -> int:
             where = controller.where
             kf = Kf2Cli(toolchain.path("kf2"), access.kubeconfig, logs / "commands.log", logs)
             listings: list[float] = []
-            placements = suite.placements(access)
-            with placements or nullcontext() as placement_for:
-                placement = placement_for("default") if placement_for is not None else None
+            with suite.placements(access) as placement_for:
+                placement = placement_for("default")
                 with suite.kf2_controller(access, toolchain), MockBroker(catalog, logs, auth=BasicAuth.generate(), placement=placement) as broker:
                     assert isinstance(broker.auth, BasicAuth)
                     expected = sorted(s.name for s in catalog.services)

@@ -3,7 +3,6 @@ scenario with the prerequisites stack's key on that scenario's AWS, and what
 it really does (findings.md)."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -19,7 +18,7 @@ from fixtures.actors.brokers.aws import NAME, UPSTREAM_PLANS, UPSTREAM_SERVICES,
 from fixtures.actors.brokers.mock import BasicAuth, BearerAuth, TlsMode
 from fixtures.platform.cluster.base import ClusterAccess
 from fixtures.reporting.run_folder import RunFolder, record_image, record_versions
-from fixtures.platform.incluster import PlacedImage, PodPlacement
+from fixtures.platform.incluster import PlacedImage
 from fixtures.platform.placement import Placement
 from fixtures.profiles.base import Profile, ProfileSettings
 from fixtures.core.terminal import progress_line
@@ -62,16 +61,14 @@ def aws_broker_image(pytestconfig: pytest.Config, profile: Profile, cluster: Clu
     return placed
 
 
-def broker_image_placement(request: pytest.FixtureRequest) -> Placement | None:
-    """Where this scenario's real broker runs: this machine (None), or where the
-    profile runs brokers, with the broker's own image."""
-    placement = request.getfixturevalue("broker_placement")
-    if placement is None:
-        return None
+def broker_image_placement(request: pytest.FixtureRequest) -> Placement:
+    """Where this scenario's real broker runs: where the profile runs brokers, with
+    the broker's own image where it runs images (its binary on this machine's loopback)."""
+    placement: Placement = request.getfixturevalue("broker_placement")
+    if not placement.runs_images:
+        return placement
     placed: PlacedImage = request.getfixturevalue("aws_broker_image")
-    if isinstance(placement, PodPlacement):
-        return replace(placement, image=placed.image, image_pull_policy=placed.pull_policy)
-    return replace(placement, image=placed.image)
+    return placement.with_image(placed.image, placed.pull_policy)
 
 
 def _values(prerequisites: PrerequisitesStack, wrong: str | None = None) -> BrokerValues:
