@@ -23,7 +23,6 @@ from fixtures.platform.placement import Placement
 from fixtures.profiles.base import Profile, ProfileSettings
 from fixtures.core.terminal import progress_line
 from fixtures.core.parallel import actionable
-from fixtures.plugin.session_keys import BROKER_VALUES
 from fixtures.platform.toolchain import Toolchain
 
 AUTH_KINDS: dict[str, type[BasicAuth] | type[BearerAuth]] = {"basic": BasicAuth, "bearer": BearerAuth}
@@ -84,7 +83,6 @@ def _values(prerequisites: PrerequisitesStack, wrong: str | None = None) -> Brok
 def _broker(request, aws: AwsBackend, values: BrokerValues, auth: str, transport: str) -> AwsServiceBroker:
     assert auth in AUTH_KINDS, f"auth is {sorted(AUTH_KINDS)}, not {auth!r}"
     assert transport in TRANSPORTS, f"the broker is served over {sorted(TRANSPORTS)}, not {transport!r}"
-    request.node.stash[BROKER_VALUES] = values
     options, run_folder = request.getfixturevalue("suite_options"), request.getfixturevalue("run_folder")
     scenario_id = request.getfixturevalue("scenario_id")
     return AwsServiceBroker(

@@ -12,6 +12,7 @@ from fixtures.actors.brokers.external import ExternalBroker
 from fixtures.actors.brokers.mock import BasicAuth, BearerAuth, MockBroker, TlsMode
 from fixtures.actors.brokers.osb import Catalog, scenario_catalog
 from fixtures.platform.catalog.registration import SecretRef, create_auth_secret, update_auth_secret
+from fixtures.core.lifecycle import witness
 
 AUTH_KINDS: dict[str, type[BasicAuth] | type[BearerAuth]] = {"basic": BasicAuth, "bearer": BearerAuth}
 
@@ -29,6 +30,7 @@ def _external(broker: ExternalBroker, example: dict[str, str]) -> ExternalBroker
     # auth column tells examples apart, that decides instead.
     if "auth" not in example and example.get("catalog", EXTERNAL_CATALOG_EXAMPLE) != EXTERNAL_CATALOG_EXAMPLE:
         pytest.skip(f"the broker at {broker.url} serves its own catalog, checked once (by the {EXTERNAL_CATALOG_EXAMPLE} example)")
+    witness(broker)  # started once per run: its exchanges join this scenario's failure bundle
     return broker
 
 

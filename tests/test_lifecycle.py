@@ -59,3 +59,36 @@ def test_every_provider_of_the_suite_has_the_contract():
     for provider in providers:
         assert issubclass(provider, Provider), provider
         assert provider.__enter__ is Provider.__enter__ and provider.__exit__ is Provider.__exit__, f"{provider.__name__} writes its own context manager"
+
+
+def test_a_started_provider_is_a_witness_until_the_next_reset_even_when_its_start_fails():
+    from fixtures.core.lifecycle import FailureParts, Provider, reset_witnesses, witness, witnesses_since_reset
+
+    class Talking(Provider["Talking"]):
+        def __init__(self, fail: bool):
+            self.fail = fail
+
+        def _start(self) -> "Talking":
+            if self.fail:
+                raise RuntimeError("half-made")
+            return self
+
+        def stop(self) -> None:
+            pass
+
+        def failure_parts(self) -> FailureParts:
+            return {"said.txt": lambda: "what I saw\n"}
+
+    reset_witnesses()
+    ok, broken, elsewhere = Talking(False), Talking(True), Talking(False)
+    ok.start()
+    try:
+        broken.start()
+    except RuntimeError:
+        pass
+    witness(elsewhere)
+    witness(elsewhere)  # once only
+    assert witnesses_since_reset() == [ok, broken, elsewhere]
+    assert ok.failure_parts()["said.txt"]() == "what I saw\n"
+    reset_witnesses()
+    assert witnesses_since_reset() == []
