@@ -39,3 +39,22 @@ def test_a_wake_event_ends_the_pause_early():
     started = time.monotonic()
     wait_for("the flip", lambda: Observation(state["done"], None, str(state)), timeout=5, interval=10, wake=wake)
     assert time.monotonic() - started < 1.0
+
+
+def test_a_watch_that_has_not_listed_yet_never_reports_an_object_gone():
+    """A deletion wait that ended before the first list let the next install adopt a broker still being deleted."""
+    from kubernetes import client
+
+    from fixtures.core.watching import ObjectWatch
+    from fixtures.platform.catalog.registration import wait_until_gone
+
+    watch = ObjectWatch(client.ApiClient(), "servicecatalog.k8s.io", "v1beta1", "clusterservicebrokers", "aws-servicebroker")  # never entered: no list yet
+    try:
+        wait_until_gone(watch, 0.3)
+    except WaitTimeout as exc:
+        assert "not listed yet" in str(exc)
+    else:
+        raise AssertionError("the wait ended before the watch had listed anything")
+    watch.latest, watch.deleted = None, True
+    watch.listed.set()
+    wait_until_gone(watch, 1.0)  # listed and gone: done at once
