@@ -64,3 +64,67 @@ def test_a_function_answers_its_custom_resource_and_returns_its_result_last(repo
     assert json.loads(run.stdout.strip().splitlines()[-1]) == {"answered": url}, run.stdout
     [answer] = Answers.received
     assert (answer["Status"], answer["LogicalResourceId"], answer["Data"]) == ("SUCCESS", "Creator", {"AsbAccessKeyId": "made-Creator"}), answer
+
+
+CUSTOM_RESOURCE_STACK = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
+  Maker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.6
+      Role: !GetAtt Role.Arn
+      Code:
+        ZipFile: |
+          import cfnresponse
+          def handler(event, context):
+              cfnresponse.send(event, context, cfnresponse.SUCCESS, {"Key": "made-by-" + event["LogicalResourceId"]})
+  Made:
+    Type: AWS::CloudFormation::CustomResource
+    Properties:
+      ServiceToken: !GetAtt Maker.Arn
+Outputs:
+  Key:
+    Value: !GetAtt Made.Key
+"""
+
+
+def _docker_things() -> set[str]:
+    containers = subprocess.run(["docker", "ps", "-aq"], capture_output=True, text=True, check=True).stdout.split()
+    volumes = subprocess.run(["docker", "volume", "ls", "-q"], capture_output=True, text=True, check=True).stdout.split()
+    return {f"container {c}" for c in containers} | {f"volume {v}" for v in volumes}
+
+
+@pytest.fixture
+def docker_left_clean():
+    """What moto's Lambda backend makes (a volume per function's code, containers) goes
+    with the test; anything it left is removed here and fails the test."""
+    before = _docker_things()
+    yield
+    left = sorted(_docker_things() - before)
+    for thing in left:
+        kind, name = thing.split()
+        subprocess.run(["docker", kind, "rm", "-f", name] if kind == "container" else ["docker", "volume", "rm", "-f", name], capture_output=True)
+    assert not [t for t in left if t.startswith("container")], f"moto's Lambda backend left {left}"
+
+
+def test_a_custom_resource_completes_through_moto_and_a_lambda_container(repository: str, tmp_path: Path, docker_left_clean: None):
+    """The path upstream's templates take: moto_proxy (through the suite's launcher) invokes the
+    function in a container of the runtime image, which answers the ResponseURL; the stack completes."""
+    from fixtures.actors.aws.backends import MotoProxy
+    from fixtures.actors.aws.lambda_images import ensure_volume_helper
+    from fixtures.platform.placement import LoopbackPlacement
+
+    ensure_volume_helper(Toolchain(), tmp_path, print)
+    # Listening beyond loopback: the function's container reaches it through its gateway (host.docker.internal).
+    with MotoProxy(tmp_path, placement=LoopbackPlacement(listen_host="0.0.0.0"), lambda_image=repository) as aws:
+        cloudformation = aws.client("cloudformation")
+        cloudformation.create_stack(StackName="custom", TemplateBody=CUSTOM_RESOURCE_STACK, Capabilities=["CAPABILITY_IAM"])
+        cloudformation.get_waiter("stack_create_complete").wait(StackName="custom", WaiterConfig={"Delay": 2, "MaxAttempts": 60})
+        [stack] = cloudformation.describe_stacks(StackName="custom")["Stacks"]
+        assert {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])} == {"Key": "made-by-Made"}, stack
