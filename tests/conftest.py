@@ -67,3 +67,33 @@ def forced_failure_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     skipped ones, every secret carrying the canary."""
     reports = tmp_path_factory.mktemp("forced-failure") / "reports"
     return run_with_canary(reports, "tests/forced_failure", "features/test_features.py", "-k", FORCED_FAILURE_SELECTION)
+
+
+# A stack of one Lambda-backed custom resource, as upstream's service templates make their keys:
+# its function answers with data, which the stack's output reads (tests of moto's launcher and Lambda).
+CUSTOM_RESOURCE_STACK = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
+  Maker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.6
+      Role: !GetAtt Role.Arn
+      Code:
+        ZipFile: |
+          import cfnresponse
+          def handler(event, context):
+              cfnresponse.send(event, context, cfnresponse.SUCCESS, {"Key": "made-by-" + event["LogicalResourceId"]})
+  Made:
+    Type: AWS::CloudFormation::CustomResource
+    Properties:
+      ServiceToken: !GetAtt Maker.Arn
+Outputs:
+  Key:
+    Value: !GetAtt Made.Key
+"""

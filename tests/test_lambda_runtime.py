@@ -15,6 +15,7 @@ import pytest
 from fixtures.actors.aws.lambda_images import RUNTIMES, build_lambda_runtimes
 from fixtures.platform.kind.docker import daemon_answers
 from fixtures.platform.toolchain import Toolchain
+from tests.conftest import CUSTOM_RESOURCE_STACK
 
 pytestmark = pytest.mark.skipif(not daemon_answers(), reason="no Docker daemon answers: the Lambda runtime image is built and run with Docker (make setup-kind installs it)")
 
@@ -66,32 +67,6 @@ def test_a_function_answers_its_custom_resource_and_returns_its_result_last(repo
     assert (answer["Status"], answer["LogicalResourceId"], answer["Data"]) == ("SUCCESS", "Creator", {"AsbAccessKeyId": "made-Creator"}), answer
 
 
-CUSTOM_RESOURCE_STACK = """
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
-  Maker:
-    Type: AWS::Lambda::Function
-    Properties:
-      Handler: index.handler
-      Runtime: python3.6
-      Role: !GetAtt Role.Arn
-      Code:
-        ZipFile: |
-          import cfnresponse
-          def handler(event, context):
-              cfnresponse.send(event, context, cfnresponse.SUCCESS, {"Key": "made-by-" + event["LogicalResourceId"]})
-  Made:
-    Type: AWS::CloudFormation::CustomResource
-    Properties:
-      ServiceToken: !GetAtt Maker.Arn
-Outputs:
-  Key:
-    Value: !GetAtt Made.Key
-"""
 
 
 def _docker_things() -> set[str]:
