@@ -15,7 +15,7 @@ ETCD_PACKAGE := etcd-server
 ASB_CONFORMANCE_SOURCES ?= $(abspath $(wildcard ../shared/sources))
 export ASB_CONFORMANCE_SOURCES
 
-.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck docs e2e-existing bench bench-features preflight lock clean setup-kind e2e-kind bench-kind soak
+.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck docs e2e-existing bench bench-features preflight lock clean setup-kind e2e-kind bench-kind soak qualify-services
 
 setup: python system toolchain
 
@@ -107,6 +107,12 @@ e2e-existing: setup-kind
 	@trap '$(PY) -m fixtures.cli.standing down $(EXISTING_NAME)' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) -m fixtures.cli.standing up $(EXISTING_NAME) $(EXISTING_KUBECONFIG) && \
 	$(PYTEST) features/ --cluster=kubeconfig=$(EXISTING_KUBECONFIG) $(PYTEST_ARGS)
+
+# Every plan of the real broker's 27 services, straight through OSB on emulated AWS: provision,
+# last_operation, bind, unbind, deprovision, each checked against moto (reports/<run>/services.md).
+# moto runs upstream's Lambda functions in containers: Docker and the images, as for kind.
+qualify-services: setup-kind
+	$(PY) -m fixtures.cli.qualify_services $(QUALIFY_ARGS)
 
 bench-kind: setup-kind
 	$(PY) -m bench.kind
