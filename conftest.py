@@ -11,7 +11,6 @@ from typing import Iterator, TypeVar
 import pytest
 from kubernetes import client
 
-from fixtures.actors.aws.broker_templates import AWS_BROKER_UNAVAILABLE
 from fixtures.actors.brokers.aws import unavailable_reason
 from fixtures.actors.brokers.external import ExternalBroker, ExternalBrokerChoice, parse_external_broker
 from fixtures.core.bdd import example_of, is_scenario
@@ -174,8 +173,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"restarts the broker at the same address; on --cluster={options.cluster} brokers run as pods, and a restarted pod is a new "
                 "address that the cluster's DNS keeps answering with the old one for its cache time, so one relist cannot show the new certificate"
             )))
-        if item.get_closest_marker("aws_broker_provision"):
-            item.add_marker(pytest.mark.skip(reason=AWS_BROKER_UNAVAILABLE))
+        if item.get_closest_marker("aws_broker_provision") and (reason := _lambda_skip(config, options)):
+            item.add_marker(pytest.mark.skip(reason=reason))
         if item.get_closest_marker("aws_broker") and (reason := _real_broker_skip(config, options, profile)):
             item.add_marker(pytest.mark.skip(reason=reason))
         if options.external_broker is not None and item.get_closest_marker("any_broker") is None and is_scenario(item):
@@ -195,6 +194,27 @@ def _real_broker_skip(config: pytest.Config, options: SuiteOptions, profile: Pro
 
 
 REAL_BROKER_SKIP = pytest.StashKey[str | None]()
+LAMBDA_SKIP = pytest.StashKey[str | None]()
+
+
+def _lambda_skip(config: pytest.Config, options: SuiteOptions) -> str | None:
+    """Why the real broker's provisions (upstream's templates, whose custom resources moto runs
+    as Lambda functions in Docker containers) cannot run in this run, or None (asked once)."""
+    if LAMBDA_SKIP not in config.stash:
+        from fixtures.platform.kind.docker import daemon_answers
+
+        reason: str | None = None
+        if options.aws.kind == "real":
+            reason = "provisions real AWS resources for every service: run make qualify-services' plans by hand against real AWS instead"
+        elif options.cluster.kind != "embedded":
+            reason = (
+                f"on --cluster={options.cluster} moto runs in a container or pod, from which its Lambda containers are not wired "
+                "(moto would need this machine's Docker there); the embedded profile with Docker runs these, and make qualify-services every plan"
+            )
+        elif not daemon_answers():
+            reason = "moto runs upstream's Lambda functions in Docker containers and no Docker daemon answers (make setup-kind installs Docker)"
+        config.stash[LAMBDA_SKIP] = reason
+    return config.stash[LAMBDA_SKIP]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

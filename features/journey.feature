@@ -71,18 +71,27 @@ Feature: After the marketplace: a developer creates, binds, unbinds and deletes 
     Then the ServiceInstance "second" is refused for the reason "ReferencesDeletedServicePlan"
     And the broker saw no provision of it
 
-  @aws @aws_broker_provision
-  Scenario: The real AWS Service Broker on emulated AWS: create, bind, unbind and delete sqs
-    Given the prerequisites stack is deployed on AWS
-    And the AWS Service Broker, built from its module, serving the project's sqs template on moto
+  @aws @aws_broker @aws_broker_provision
+  Scenario Outline: The real AWS Service Broker on emulated AWS: create, bind, unbind and delete <service>
+    Given the prerequisites stack is deployed on AWS that runs upstream's Lambda functions
+    And the AWS Service Broker starts with the stack's credentials, over trusted TLS with basic auth
     And a Secret holding the broker's credentials
     When I apply the page's ClusterServiceBroker, trusting the broker's CA
     Then the ClusterServiceBroker becomes Ready
-    When I run kf create-service "sqs" "standard" "orders"
+    When I run kf create-service "<service>" "<plan>" "orders"
     Then the ServiceInstance "orders" is Ready
+    And emulated AWS holds the instance's stack of "<service>", created
     When I bind "orders" with svcat as "orders-binding"
     Then the ServiceBinding "orders-binding" is Ready
+    And its Secret holds credentials that emulated AWS knows
     When I unbind "orders-binding" with svcat
-    Then the broker saw the unbind, and the binding's Secret is gone
+    Then the binding's Secret is gone
     When I run kf delete-service "orders"
-    Then the broker saw the deprovision, and no ServiceInstance or ServiceBinding is left
+    Then no ServiceInstance or ServiceBinding is left, and emulated AWS deleted the instance's stack
+
+    Examples:
+      | service | plan       |
+      | sqs     | standard   |
+      | sns     | topic      |
+      | s3      | production |
+      | kms     | default    |

@@ -14,28 +14,55 @@ from fixtures.actors.aws.checks import BrokerValues, diagnose, diagnosis_text, e
 from fixtures.actors.aws.prerequisites import (
     BROKER_POLICIES, TABLE_NAME, UPSTREAM_TEMPLATE, UPSTREAM_USER_OUTPUT, PrerequisitesStack, without_dynamodb_grant,
 )
+from fixtures.actors.aws import lambda_images
+from fixtures.actors.aws.lambda_functions import ADAPTATION, SOURCE_BUCKET, publish_upstream_functions
+from fixtures.actors.aws.lambda_images import build_lambda_runtimes, ensure_volume_helper
 from fixtures.core.errors import SuiteError
+from fixtures.platform.placement import LoopbackPlacement
 from fixtures.actors.marketplace.compare import assert_offerings_match
 
 
-def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement, real_broker: bool = False) -> AwsBackend:
+@pytest.fixture(scope="session")
+def lambda_runtime(toolchain, run_folder) -> str:
+    """The Lambda runtime images moto runs upstream's functions in (and the volume helper it needs),
+    built once per run; collection already skipped the scenarios that need them where Docker is absent."""
+    progress = lambda line: print(f"[lambda] {line}", flush=True)  # noqa: E731
+    repository = build_lambda_runtimes(toolchain, run_folder.logs, progress)
+    ensure_volume_helper(toolchain, run_folder.logs, progress)
+    return repository
+
+
+def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement, real_broker: bool = False, lambda_image: str | None = None) -> AwsBackend:
     """real_broker: the AWS Service Broker will call this AWS; it has no endpoint
-    setting, so on emulated AWS it is moto behind moto_proxy (MotoProxy)."""
+    setting, so on emulated AWS it is moto behind moto_proxy (MotoProxy). lambda_image:
+    moto runs functions in its containers, which reach moto beyond loopback."""
     if suite_options.aws.kind == "real":
         return RealAws(suite_options.aws.region, f"{run_folder.run_id}-{scenario_id}")
     log_dir = run_folder.logs / scenario_id
+    if lambda_image:
+        return MotoProxy(
+            log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout,
+            placement=LoopbackPlacement(listen_host="0.0.0.0"), lambda_image=lambda_image,
+        )
     if real_broker:
         return MotoProxy(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
     return MotoServer(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
 
 
+def toolchain_cache(request):
+    return request.getfixturevalue("toolchain").cache_root
+
+
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
 def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str, keeper, broker_placement, request) -> Iterator[PrerequisitesStack]:
-    """where: 'AWS' | 'AWS with IAM enforced' | 'AWS without the DynamoDB grant, with IAM enforced'."""
+    """where: 'AWS' | 'AWS with IAM enforced' | 'AWS without the DynamoDB grant, with IAM enforced'
+    | 'AWS that runs upstream's Lambda functions' (the provisions of upstream's templates)."""
     enforce = "IAM enforced" in where  # real AWS always enforces it
     real_broker = request.node.get_closest_marker("aws_broker") is not None
     without_grant = "without the DynamoDB grant" in where
-    with _backend(suite_options, run_folder, scenario_id, enforce, broker_placement, real_broker) as aws:
+    functions = "Lambda functions" in where
+    lambda_image = request.getfixturevalue("lambda_runtime") if functions else None
+    with _backend(suite_options, run_folder, scenario_id, enforce, broker_placement, real_broker, lambda_image) as aws:
         if real_broker and not without_grant:
             # The page's own template for the page's own program (the launcher applies its user's inline policies).
             template = (request.getfixturevalue("toolchain").source_tree(NAME) / UPSTREAM_TEMPLATE).read_text()
@@ -51,7 +78,12 @@ def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str,
                     tree = request.getfixturevalue("toolchain").source_tree(NAME)
                     published = publish_upstream_templates(aws, tree, BrokerValues("", ""))
                     stack.ledger.append(f"published {len(published)} upstream templates to the emulated templates bucket")
-                    record_emulator_adaptations(run_folder)
+                    if functions:
+                        zips = publish_upstream_functions(aws.client("s3"), tree, toolchain_cache(request) / "lambda-zips")
+                        stack.ledger.append(f"published {len(zips)} upstream functions' zips to {SOURCE_BUCKET}")
+                        record_emulator_adaptations(run_folder, (*lambda_images.ADAPTATIONS, ADAPTATION))
+                    else:
+                        record_emulator_adaptations(run_folder)
                 elif isinstance(aws, MotoServer):
                     aws.emulate_template_bucket()
                 yield stack

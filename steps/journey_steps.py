@@ -8,7 +8,9 @@ import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.actors.aws.broker_templates import AWS_BROKER_UNAVAILABLE
+from fixtures.actors.aws.broker_templates import stack_name
+from fixtures.actors.aws.prerequisites import PrerequisitesStack
+from fixtures.actors.aws.qualification import OperationFailed, check_credentials
 from fixtures.actors.brokers.mock import MockBroker
 from fixtures.actors.brokers.mock_osb.state import SCRIPTED_FAILURE_DESCRIPTION
 from fixtures.platform.catalog import names
@@ -216,8 +218,42 @@ def plan_marked_removed(kube_api: client.ApiClient, registration: Registration, 
     wait_for(f"ClusterServicePlan {service}/{plan} marked removed", observe, suite_options.ready_timeout, interval=0.25, tolerate=(OSError, client.ApiException))
 
 
-# --- the real AWS broker -------------------------------------------------------------
-@given("the AWS Service Broker, built from its module, serving the project's sqs template on moto", target_fixture="osb_broker")
-def real_aws_broker() -> None:
-    """Collection already skips the scenarios that need it (marker aws_broker_provision), with this reason."""
-    pytest.skip(AWS_BROKER_UNAVAILABLE)
+# --- the real AWS broker (upstream's templates on emulated AWS) ------------------------
+def _stack_statuses(prerequisites: PrerequisitesStack, stack: str) -> list[str]:
+    return [s["StackStatus"] for s in prerequisites.aws.client("cloudformation").list_stacks()["StackSummaries"] if s["StackName"] == stack]
+
+
+@then(parsers.parse('emulated AWS holds the instance\'s stack of "{service}", created'), target_fixture="instance_stack")
+def instance_stack_created(prerequisites: PrerequisitesStack, instance_status: OperationStatus, service: str) -> str:
+    """The broker's stack for this instance (its getStackName), CREATE_COMPLETE in moto: not only the broker's word."""
+    stack = stack_name(service, instance_status.external_id)
+    statuses = _stack_statuses(prerequisites, stack)
+    assert statuses == ["CREATE_COMPLETE"], f"stack {stack} in emulated AWS: {statuses or 'absent'}"
+    return stack
+
+
+@then("its Secret holds credentials that emulated AWS knows")
+def secret_credentials_known(prerequisites: PrerequisitesStack, service_objects: ServiceObjects, binding_status: OperationStatus) -> None:
+    stored = service_objects.secret_data(binding_status.name)
+    assert stored, f"no Secret {binding_status.name} (or an empty one) in {service_objects.namespace}"
+    try:
+        check_credentials(prerequisites.aws, stored)  # the key's user, the queue, topic, bucket, key it names
+    except OperationFailed as exc:
+        raise AssertionError(f"the Secret {binding_status.name}: {exc}") from None
+
+
+@then("the binding's Secret is gone")
+def binding_secret_gone(service_objects: ServiceObjects, binding_status: OperationStatus) -> None:
+    assert binding_status.name not in service_objects.names_of(names.SERVICE_BINDINGS)
+    assert service_objects.secret_data(binding_status.name) is None, f"the Secret {binding_status.name} is still there"
+
+
+@then("no ServiceInstance or ServiceBinding is left, and emulated AWS deleted the instance's stack")
+def instance_stack_deleted(prerequisites: PrerequisitesStack, service_objects: ServiceObjects, instance_stack: str, suite_options) -> None:
+    assert not service_objects.leftovers(), f"left in {service_objects.namespace}: {service_objects.leftovers()}"
+
+    def observe() -> Observation[None]:
+        statuses = _stack_statuses(prerequisites, instance_stack)
+        return Observation(statuses == ["DELETE_COMPLETE"], None, f"stack {instance_stack}: {statuses or 'absent'}")
+
+    wait_for(f"stack {instance_stack} deleted in emulated AWS", observe, suite_options.ready_timeout, interval=0.5)

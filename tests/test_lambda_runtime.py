@@ -78,16 +78,15 @@ def _docker_things() -> set[str]:
 @pytest.fixture
 def docker_left_clean():
     """What moto's Lambda backend makes (a volume per function's code, its containers) goes
-    with the test: removed here. moto removes a function's container after the function
-    answered; one still being removed when moto stops is left, exited, and removed here too."""
+    with the proxy: MotoProxy.stop removes what moto left (a container still being removed when
+    moto stopped). Anything left after it is a failure, and removed here so the next test starts clean."""
     before = _docker_things()
     yield
     left = sorted(_docker_things() - before)
     for thing in left:
         kind, name = thing.split()
         subprocess.run(["docker", kind, "rm", "-f", name] if kind == "container" else ["docker", "volume", "rm", "-f", name], capture_output=True)
-    still = sorted(_docker_things() - before)
-    assert not still, f"could not remove what moto's Lambda backend left: {still}"
+    assert not left, f"MotoProxy.stop left what moto's Lambda backend made: {left}"
 
 
 def test_a_custom_resource_completes_through_moto_and_a_lambda_container(repository: str, tmp_path: Path, docker_left_clean: None):
