@@ -116,15 +116,22 @@ def test_a_tree_of_another_module_is_refused_in_one_line(tmp_path: Path):
 
 
 def test_the_launcher_hands_upstreams_custom_resource_type_to_motos_custom_model(tmp_path: Path):
-    """moto as shipped skips AWS::CloudFormation::CustomResource; through the launcher the stack
-    holds it and invokes its function (here without Docker, so it waits for the answer). Without
-    the stack's outputs: moto as shipped answers HTTP 500 to an output of a resource it skipped."""
+    """moto as shipped skips AWS::CloudFormation::CustomResource; through the launcher it invokes
+    the resource's function and waits for its answer. Here no runtime image is named, so the
+    function cannot run: the stack is CREATE_FAILED, naming the resource and what its invocation
+    printed, at once (not after the wait's deadline). Without the stack's outputs: moto as
+    shipped answers HTTP 500 to an output of a resource it skipped."""
     template = CUSTOM_RESOURCE_STACK.split("Outputs:")[0]
     with MotoProxy(tmp_path) as aws:
         cloudformation = aws.client("cloudformation")
+        started = time.monotonic()
         cloudformation.create_stack(StackName="custom", TemplateBody=template, Capabilities=["CAPABILITY_IAM"])
-        resources = {r["LogicalResourceId"]: r for r in cloudformation.describe_stack_resources(StackName="custom")["StackResources"]}
-        assert resources["Made"]["ResourceType"] == "AWS::CloudFormation::CustomResource", resources
+        [stack] = cloudformation.describe_stacks(StackName="custom")["Stacks"]
+        assert stack["StackStatus"] == "CREATE_FAILED", stack
+        assert time.monotonic() - started < 60, "the launcher waited out its deadline for a function that could not run"
+        failed = [e for e in cloudformation.describe_stack_events(StackName="custom")["StackEvents"] if e["LogicalResourceId"] == "Made"]
+        assert failed and failed[0]["ResourceType"] == "AWS::CloudFormation::CustomResource", failed
+        assert "its function ended without answering" in failed[0]["ResourceStatusReason"], failed[0]
     with MotoServer(tmp_path / "as-shipped") as shipped:  # moto as shipped: the resource is left out
         cloudformation = shipped.client("cloudformation")
         cloudformation.create_stack(StackName="custom", TemplateBody=template, Capabilities=["CAPABILITY_IAM"])
