@@ -179,3 +179,19 @@ def test_the_table_is_written_read_back_and_compared(tmp_path: Path):
     now = [_row("sqs", "standard", failing="bind"), _row("rdsmysql", "dev")]
     assert regressions(now, rows) == ["sqs/standard: passed in the baseline, now bind: moto lacks AWS::RDS::DBCluster"]
     assert regressions(rows[1:], rows) == ["sqs/standard: in the baseline, not in this table"]
+
+
+def test_an_unknown_service_is_refused_in_one_line_before_anything_starts(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from fixtures.actors.brokers.aws import NAME, broker_toolchain
+    from fixtures.cli.qualify_services import main
+    from fixtures.core.errors import SuiteError
+    from fixtures.platform.toolchain import Toolchain
+
+    try:
+        broker_toolchain(Toolchain()).source_tree(NAME)
+    except SuiteError as exc:
+        pytest.skip(f"upstream's tree is not at hand: {exc}")
+    assert main(["--services", "sqs,nosuch", "--reports-dir", str(tmp_path)]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert error == [error[0]] and error[0].startswith("error: --services: nosuch is not one of upstream's services (athena,"), error
+    assert not list(tmp_path.iterdir()), "a run folder was made for a refused command"
