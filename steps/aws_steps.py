@@ -49,10 +49,6 @@ def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, pla
     return MotoServer(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
 
 
-def toolchain_cache(request):
-    return request.getfixturevalue("toolchain").cache_root
-
-
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
 def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str, keeper, broker_placement, request) -> Iterator[PrerequisitesStack]:
     """where: 'AWS' | 'AWS with IAM enforced' | 'AWS without the DynamoDB grant, with IAM enforced'
@@ -79,7 +75,7 @@ def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str,
                     published = publish_upstream_templates(aws, tree, BrokerValues("", ""))
                     stack.ledger.append(f"published {len(published)} upstream templates to the emulated templates bucket")
                     if functions:
-                        zips = publish_upstream_functions(aws.client("s3"), tree, toolchain_cache(request) / "lambda-zips")
+                        zips = publish_upstream_functions(aws.client("s3"), tree, request.getfixturevalue("toolchain").cache_root / "lambda-zips")
                         stack.ledger.append(f"published {len(zips)} upstream functions' zips to {SOURCE_BUCKET}")
                         record_emulator_adaptations(run_folder, (*lambda_images.ADAPTATIONS, ADAPTATION))
                     else:
