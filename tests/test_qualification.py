@@ -24,7 +24,7 @@ Resources:
   Key:
     Type: AWS::KMS::Key
     Properties:
-      KeyPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "*"}, Action: "kms:*", Resource: "*"}]}
+      KeyPolicy: {Version: 2012-10-17, Statement: [{Effect: Allow, Principal: {AWS: "*"}, Action: "kms:*", Resource: "*"}]}  # YAML reads a date, as upstream writes it
 Outputs:
   KeyId: {Value: !Ref Key}
 """
