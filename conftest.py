@@ -43,6 +43,7 @@ pytest_plugins = [
     "steps.broker_steps",
     "steps.registration_steps",
     "steps.kf2_steps",  # Kf 2.11: its own options, fixtures and steps
+    "steps.kf2_journey_steps",  # Kf 2.11's own instances and bindings
     "steps.offering_steps",
     "steps.aws_steps",
     "steps.aws_broker_steps",  # the real AWS Service Broker
@@ -206,10 +207,10 @@ def _lambda_skip(config: pytest.Config, options: SuiteOptions) -> str | None:
         reason: str | None = None
         if options.aws.kind == "real":
             reason = "provisions real AWS resources for every service: run make qualify-services' plans by hand against real AWS instead"
-        elif options.cluster.kind != "embedded":
+        elif options.cluster.kind not in ("embedded", "kind"):
             reason = (
-                f"on --cluster={options.cluster} moto runs in a container or pod, from which its Lambda containers are not wired "
-                "(moto would need this machine's Docker there); the embedded profile with Docker runs these, and make qualify-services every plan"
+                f"on --cluster={options.cluster} the broker runs in a pod, which cannot be assumed to reach this machine, where moto must run "
+                "(it starts upstream's Lambda functions with this machine's Docker); the embedded and kind profiles run these, make qualify-services every plan"
             )
         elif not daemon_answers():
             reason = "moto runs upstream's Lambda functions in Docker containers and no Docker daemon answers (make setup-kind installs Docker)"

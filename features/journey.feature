@@ -78,7 +78,7 @@ Feature: After the marketplace: a developer creates, binds, unbinds and deletes 
     And a Secret holding the broker's credentials
     When I apply the page's ClusterServiceBroker, trusting the broker's CA
     Then the ClusterServiceBroker becomes Ready
-    When I run kf create-service "<service>" "<plan>" "orders"
+    When I run kf create-service "<service>" "<plan>" "orders" with the parameters '<parameters>'
     Then the ServiceInstance "orders" is Ready
     And emulated AWS holds the instance's stack of "<service>", created
     When I bind "orders" with svcat as "orders-binding"
@@ -90,8 +90,21 @@ Feature: After the marketplace: a developer creates, binds, unbinds and deletes 
     Then no ServiceInstance or ServiceBinding is left, and emulated AWS deleted the instance's stack
 
     Examples:
-      | service | plan       |
-      | sqs     | standard   |
-      | sns     | topic      |
-      | s3      | production |
-      | kms     | default    |
+      | service  | plan       | parameters                                              |
+      | sqs      | standard   | {}                                                      |
+      | sns      | topic      | {}                                                      |
+      | s3       | production | {}                                                      |
+      | dynamodb | hashrange  | {"HashAttributeName": "id", "RangeAttributeName": "at"} |
+
+  @aws @aws_broker @aws_broker_provision @negative
+  Scenario: The real AWS Service Broker on emulated AWS: a parameter CloudFormation refuses fails the provision with CloudFormation's reason
+    Given the prerequisites stack is deployed on AWS that runs upstream's Lambda functions
+    And the AWS Service Broker starts with the stack's credentials, over trusted TLS with basic auth
+    And a Secret holding the broker's credentials
+    When I apply the page's ClusterServiceBroker, trusting the broker's CA
+    Then the ClusterServiceBroker becomes Ready
+    When I run kf create-service "sqs" "standard" "orders" with the parameters '{"MaximumMessageSize": 100}', which fails
+    Then emulated AWS failed the stack of "orders", an "sqs" instance, at its resource "SQSQueue"
+    And kf create-service says the provision failed, with CloudFormation's reason
+    And the ServiceInstance "orders" is not Ready, and its condition carries CloudFormation's reason
+    And kf services lists "orders" of "sqs" "standard" as "ProvisionCallFailed"

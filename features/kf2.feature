@@ -43,6 +43,30 @@ Feature: Today's Kf (2.11): the page's promise, and the registration that works 
     And Kf's ClusterServiceBroker becomes Ready
     And Kf 2.11's kf marketplace lists every offering of the broker, as its catalog and the kf.dev broker's status.services say
 
+  @aws @aws_broker @aws_broker_provision
+  Scenario Outline: Kf 2.11 and the real AWS Service Broker on emulated AWS: create, bind, unbind and delete <service>
+    Given the prerequisites stack is deployed on AWS that runs upstream's Lambda functions
+    And the AWS Service Broker starts with the stack's credentials, over plain HTTP with basic auth
+    And the scenario's namespace is a Kf Space
+    When I run kf create-service-broker --space-scoped with the broker's URL and credentials
+    Then Kf's ServiceBroker becomes Ready
+    When I run Kf 2.11's kf create-service "<service>" "<plan>" "orders" with the parameters '<parameters>'
+    Then Kf's ServiceInstance "orders" is Ready, and kf services lists it so
+    And emulated AWS holds the stack of Kf's instance "orders" of "<service>", created
+    When "orders" is bound to the App "shop" as kf bind-service binds it
+    Then Kf's ServiceInstanceBinding is Ready, and its Secret holds credentials that emulated AWS knows
+    When I run Kf 2.11's kf unbind-service "shop" "orders"
+    Then Kf's binding is gone, and its credentials Secret with it
+    When I run Kf 2.11's kf delete-service "orders"
+    Then Kf's ServiceInstance "orders" is gone, and emulated AWS deleted its stack
+
+    Examples:
+      | service  | plan       | parameters                                              |
+      | sqs      | standard   | {}                                                      |
+      | sns      | topic      | {}                                                      |
+      | s3       | production | {}                                                      |
+      | dynamodb | hashrange  | {"HashAttributeName": "id", "RangeAttributeName": "at"} |
+
   @negative
   Scenario: A wrong password: the CLI and Kf's broker condition say so
     Given an OSB broker serving the catalog "aws-minimal" with basic auth

@@ -18,7 +18,7 @@ from fixtures.actors.aws import lambda_images
 from fixtures.actors.aws.lambda_functions import ADAPTATION, SOURCE_BUCKET, publish_upstream_functions
 from fixtures.actors.aws.lambda_images import build_lambda_runtimes, ensure_volume_helper
 from fixtures.core.errors import SuiteError
-from fixtures.platform.placement import LoopbackPlacement
+from fixtures.platform.placement import HostPlacement
 from fixtures.actors.marketplace.compare import assert_offerings_match
 
 
@@ -42,11 +42,20 @@ def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, pla
     if lambda_image:
         return MotoProxy(
             log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout,
-            placement=LoopbackPlacement(listen_host="0.0.0.0"), lambda_image=lambda_image,
+            placement=_lambda_placement(placement), lambda_image=lambda_image,
         )
     if real_broker:
         return MotoProxy(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
     return MotoServer(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
+
+
+def _lambda_placement(placement) -> HostPlacement:
+    """moto that runs Lambda functions runs on this machine: it starts their containers with this
+    machine's Docker. The cluster's side reaches it on loopback (embedded) or at its Docker network's
+    gateway (kind: the broker's container, the pods); the functions' containers at host.docker.internal."""
+    from fixtures.platform.kind.containers import ContainerPlacement  # Docker only on kind
+
+    return HostPlacement(gateway=placement.gateway()) if isinstance(placement, ContainerPlacement) else HostPlacement()
 
 
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")

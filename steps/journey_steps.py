@@ -8,9 +8,9 @@ import pytest
 from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.actors.aws.broker_templates import stack_name
+from fixtures.actors.brokers.aws import NAME
 from fixtures.actors.aws.prerequisites import PrerequisitesStack
-from fixtures.actors.aws.qualification import OperationFailed, check_credentials
+from fixtures.actors.aws.qualification import OperationFailed, StackResources, check_credentials
 from fixtures.actors.brokers.mock import MockBroker
 from fixtures.actors.brokers.mock_osb.state import SCRIPTED_FAILURE_DESCRIPTION
 from fixtures.platform.catalog import names
@@ -57,6 +57,12 @@ def kf_create_service(kf_services: KfServices, service_objects: ServiceObjects, 
     assert result.returncode == 0, f"kf create-service failed (exit {result.returncode}): {result.stderr.strip()[-400:]}"
 
 
+@when(parsers.parse("I run kf create-service \"{service}\" \"{plan}\" \"{instance}\" with the parameters '{parameters}'"))
+def kf_create_service_with(kf_services: KfServices, service_objects: ServiceObjects, namespace: str, service: str, plan: str, instance: str, parameters: str) -> None:
+    result = kf_services.create_service(namespace, service, plan, instance, parameters=parameters)
+    assert result.returncode == 0, f"kf create-service -c {parameters} failed (exit {result.returncode}): {result.stderr.strip()[-400:]}"
+
+
 @when(parsers.parse('I run kf create-service "{service}" "{plan}" "{instance}" without waiting'))
 def kf_create_service_async(kf_services: KfServices, service_objects: ServiceObjects, namespace: str, service: str, plan: str, instance: str) -> None:
     result = kf_services.create_service(namespace, service, plan, instance, wait=False)
@@ -67,6 +73,13 @@ def kf_create_service_async(kf_services: KfServices, service_objects: ServiceObj
 def kf_create_service_fails(kf_services: KfServices, service_objects: ServiceObjects, namespace: str, service: str, plan: str, instance: str) -> str:
     result = kf_services.create_service(namespace, service, plan, instance)
     assert result.returncode != 0, f"kf create-service succeeded: {result.stdout.strip()[-300:]}"
+    return result.stderr + result.stdout
+
+
+@when(parsers.parse("I run kf create-service \"{service}\" \"{plan}\" \"{instance}\" with the parameters '{parameters}', which fails"), target_fixture="kf_create_failure")
+def kf_create_service_with_fails(kf_services: KfServices, service_objects: ServiceObjects, namespace: str, service: str, plan: str, instance: str, parameters: str) -> str:
+    result = kf_services.create_service(namespace, service, plan, instance, parameters=parameters)
+    assert result.returncode != 0, f"kf create-service -c {parameters} succeeded: {result.stdout.strip()[-300:]}"
     return result.stderr + result.stdout
 
 
@@ -219,16 +232,11 @@ def plan_marked_removed(kube_api: client.ApiClient, registration: Registration, 
 
 
 # --- the real AWS broker (upstream's templates on emulated AWS) ------------------------
-def _stack_statuses(prerequisites: PrerequisitesStack, stack: str) -> list[str]:
-    return [s["StackStatus"] for s in prerequisites.aws.client("cloudformation").list_stacks()["StackSummaries"] if s["StackName"] == stack]
-
-
 @then(parsers.parse('emulated AWS holds the instance\'s stack of "{service}", created'), target_fixture="instance_stack")
-def instance_stack_created(prerequisites: PrerequisitesStack, instance_status: OperationStatus, service: str) -> str:
-    """The broker's stack for this instance (its getStackName), CREATE_COMPLETE in moto: not only the broker's word."""
-    stack = stack_name(service, instance_status.external_id)
-    statuses = _stack_statuses(prerequisites, stack)
-    assert statuses == ["CREATE_COMPLETE"], f"stack {stack} in emulated AWS: {statuses or 'absent'}"
+def instance_stack_created(prerequisites: PrerequisitesStack, toolchain, instance_status: OperationStatus, service: str) -> StackResources:
+    """CREATE_COMPLETE in moto, and the queue, topic, bucket, table, key or user it lists there too: not only the broker's word."""
+    stack = StackResources.of_instance(prerequisites.aws, toolchain.source_tree(NAME), service, instance_status.external_id)
+    stack.check_created()
     return stack
 
 
@@ -249,11 +257,31 @@ def binding_secret_gone(service_objects: ServiceObjects, binding_status: Operati
 
 
 @then("no ServiceInstance or ServiceBinding is left, and emulated AWS deleted the instance's stack")
-def instance_stack_deleted(prerequisites: PrerequisitesStack, service_objects: ServiceObjects, instance_stack: str, suite_options) -> None:
+def instance_stack_deleted(service_objects: ServiceObjects, instance_stack: StackResources, suite_options) -> None:
     assert not service_objects.leftovers(), f"left in {service_objects.namespace}: {service_objects.leftovers()}"
+    instance_stack.wait_deleted(suite_options.ready_timeout)
 
-    def observe() -> Observation[None]:
-        statuses = _stack_statuses(prerequisites, instance_stack)
-        return Observation(statuses == ["DELETE_COMPLETE"], None, f"stack {instance_stack}: {statuses or 'absent'}")
 
-    wait_for(f"stack {instance_stack} deleted in emulated AWS", observe, suite_options.ready_timeout, interval=0.5)
+@then(parsers.parse('emulated AWS failed the stack of "{instance}", an "{service}" instance, at its resource "{resource}"'), target_fixture="stack_failure")
+def instance_stack_failed(prerequisites: PrerequisitesStack, toolchain, service_objects: ServiceObjects, instance: str, service: str, resource: str) -> str:
+    """CREATE_FAILED in moto at that resource: its reason is what the broker must pass on."""
+    status = OperationStatus.from_object(service_objects.read(names.SERVICE_INSTANCES, instance))
+    stack = StackResources.of_instance(prerequisites.aws, toolchain.source_tree(NAME), service, status.external_id)
+    statuses, failures = stack.statuses(), stack.failures()
+    reasons = [reason for logical, reason in failures if logical == resource and reason]
+    assert reasons and set(statuses) & {"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED"}, f"stack {stack.stack}: {statuses or 'absent'}; failed events: {failures}"
+    return reasons[0]
+
+
+@then("kf create-service says the provision failed, with CloudFormation's reason")
+def kf_create_says_cloudformation(kf_create_failure: str, stack_failure: str) -> None:
+    assert "provision failed" in kf_create_failure and stack_failure in kf_create_failure, (
+        f"CloudFormation's reason {stack_failure!r} not in kf create-service's output: {kf_create_failure[-600:]}"
+    )
+
+
+@then(parsers.parse('the ServiceInstance "{instance}" is not Ready, and its condition carries CloudFormation\'s reason'))
+def instance_carries_cloudformation(service_objects: ServiceObjects, stack_failure: str, instance: str) -> None:
+    status = OperationStatus.from_object(service_objects.read(names.SERVICE_INSTANCES, instance))
+    assert not status.is_ready_for(names.REASON_PROVISIONED), status.describe()
+    assert any(stack_failure in (c.message or "") for c in status.conditions), f"CloudFormation's reason {stack_failure!r} in no condition: {status.describe()}"

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from fixtures.actors.kf2.brokers import KfBroker, KfBrokerStatus, compare_layers, layer_table
-from fixtures.actors.kf2.cli import parse_kf2_table, plans_of, services_of
+from fixtures.actors.kf2.cli import parse_kf2_services, parse_kf2_table, plans_of, services_of
 from fixtures.actors.kf2.manifests import NO_GCP_PROJECT, aggregate_cluster_roles, foreign_crd, kf_objects, parse_go_mod_replaces, pinned_version
+from fixtures.actors.kf2.services import KfObjectStatus, binding_name
 
 # The sources folder the run uses (ASB_CONFORMANCE_SOURCES, as make and CI set it), else beside the checkout.
 KF_TREE = Path(os.environ.get("ASB_CONFORMANCE_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "sources") / "kf-v2.11.32"
@@ -180,3 +181,29 @@ def test_a_password_that_starts_with_a_dash_reaches_kf_as_the_password(tmp_path)
     for space in (None, "s"):
         said = kf.create_service_broker("b", "u", "-eabc", "http://127.0.0.1:1", space).stderr
         assert "unknown shorthand flag" not in said and "connection refused" in said, said
+
+
+def test_kf_services_rows_are_read_by_column_after_kfs_own_lines():
+    output = (
+        "Listing services in Space: ns-1\n\n"
+        "Name    Type  ClassName  PlanName  Age  Ready  Reason\n"
+        "orders  osb   sqs        standard  70s  True   \n"
+        "failed  osb   sqs        standard  9s   False  ProvisionFailed\n"
+    )
+    rows = {row["NAME"]: row for row in parse_kf2_services(output)}
+    assert rows["orders"]["READY"] == "True" and rows["orders"]["REASON"] == ""
+    assert rows["failed"]["READY"] == "False" and rows["failed"]["REASON"] == "ProvisionFailed"
+    assert parse_kf2_services("No services found\n") == []
+
+
+def test_a_binding_is_named_as_kf_names_an_apps_binding_and_its_status_read():
+    assert binding_name("shop", "orders") == "binding-shop-orders"  # v1alpha1.MakeServiceBindingName
+    status = KfObjectStatus.of({
+        "metadata": {"name": "binding-shop-orders", "uid": "u-1", "generation": 2},
+        "status": {"observedGeneration": 2, "credentialsSecretRef": {"name": "s"}, "conditions": [
+            {"type": "Ready", "status": "Unknown", "reason": "BackingResourceNotReady", "message": "waiting"},
+        ]},
+    })
+    assert status.uid == "u-1" and status.ready is not None and status.ready.status == "Unknown"
+    assert "Ready=Unknown reason=BackingResourceNotReady message='waiting'" in status.describe()
+    assert status.raw["credentialsSecretRef"]["name"] == "s"

@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from fixtures.actors.aws.backends import MotoProxy, MotoServer
-from fixtures.actors.aws.qualification import Outcome, PlanRow, required_parameters, unsupported_resource_types
+from fixtures.actors.aws.qualification import OperationFailed, Outcome, PlanRow, StackResources, required_parameters, unsupported_resource_types
 from fixtures.reporting.run_folder import RunFolder
 from fixtures.reporting.services_table import load_rows, regressions, summary, write_table
 
@@ -61,6 +61,19 @@ Resources:
     Type: AWS::IAM::Role
     Properties:
       AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
+"""
+
+
+QUEUE_AND_RETAINED_BUCKET = """
+Parameters:
+  MaximumMessageSize: {Type: Number, Default: 262144}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {MaximumMessageSize: !Ref MaximumMessageSize}
+  Bucket:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Retain
 """
 
 
@@ -114,6 +127,29 @@ def test_a_role_beside_a_users_only_policy_is_deleted(tmp_path: Path):
         cloudformation.delete_stack(StackName="roles")
         assert _status(cloudformation, "roles") == "DELETE_COMPLETE"
         assert aws.client("iam").list_roles()["Roles"] == []
+
+
+def test_a_stacks_resources_are_found_made_then_gone_except_what_its_template_retains(tmp_path: Path):
+    with MotoProxy(tmp_path) as aws:
+        stack = StackResources(aws, "made", QUEUE_AND_RETAINED_BUCKET)
+        with pytest.raises(OperationFailed, match="absent, not CREATE_COMPLETE"):
+            stack.check_created()
+        aws.client("cloudformation").create_stack(StackName="made", TemplateBody=QUEUE_AND_RETAINED_BUCKET)
+        assert stack.check_created() == "2 resources, 2 looked up in moto"
+        aws.client("cloudformation").delete_stack(StackName="made")
+        said = stack.wait_deleted(timeout=30)
+        assert said[0] == "stack DELETE_COMPLETE; 1 resources gone" and said[1].startswith("retained as the template says: AWS::S3::Bucket ")
+
+
+def test_a_parameter_moto_refuses_fails_the_stack_at_its_resource_with_the_reason(tmp_path: Path):
+    """The journey's refused provision: what the broker reads back from the stack's events."""
+    with MotoProxy(tmp_path) as aws:
+        parameters = [{"ParameterKey": "MaximumMessageSize", "ParameterValue": "100"}]
+        aws.client("cloudformation").create_stack(StackName="refused", TemplateBody=QUEUE_AND_RETAINED_BUCKET, Parameters=parameters)
+        stack = StackResources(aws, "refused", QUEUE_AND_RETAINED_BUCKET)
+        assert "CREATE_FAILED" in stack.statuses()
+        [(logical, reason)] = [failure for failure in stack.failures() if failure[0] == "Queue"]
+        assert "MaximumMessageSize" in reason, reason
 
 
 def test_moto_lacking_a_type_is_named_and_the_launchers_types_are_carried():
