@@ -104,7 +104,7 @@ Feature: After the marketplace: a developer creates, binds, unbinds and deletes 
     When I apply the page's ClusterServiceBroker, trusting the broker's CA
     Then the ClusterServiceBroker becomes Ready
     When I run kf create-service "sqs" "standard" "orders" with the parameters '{"MaximumMessageSize": 100}', which fails
-    Then emulated AWS failed the stack of "orders", an "sqs" instance, at its resource "SQSQueue"
-    And kf create-service says the provision failed, with CloudFormation's reason
-    And the ServiceInstance "orders" is not Ready, and its condition carries CloudFormation's reason
-    And kf services lists "orders" of "sqs" "standard" as "ProvisionCallFailed"
+    Then kf create-service says the provision failed, with CloudFormation's reason: the resource "SQSQueue" of the stack of "orders", an "sqs" instance
+    And the ServiceInstance "orders" says so too, and Service Catalog deprovisioned it to mitigate an orphan
+    And emulated AWS deleted the instance's stack
+    And kf services lists "orders" of "sqs" "standard" as "ErrorPollingLastOperation"

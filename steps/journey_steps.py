@@ -2,6 +2,7 @@
 delete a service through Service Catalog (features/journey.feature)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 import pytest
@@ -262,26 +263,37 @@ def instance_stack_deleted(service_objects: ServiceObjects, instance_stack: Stac
     instance_stack.wait_deleted(suite_options.ready_timeout)
 
 
-@then(parsers.parse('emulated AWS failed the stack of "{instance}", an "{service}" instance, at its resource "{resource}"'), target_fixture="stack_failure")
-def instance_stack_failed(prerequisites: PrerequisitesStack, toolchain, service_objects: ServiceObjects, instance: str, service: str, resource: str) -> str:
-    """CREATE_FAILED in moto at that resource: its reason is what the broker must pass on."""
+@dataclass(frozen=True)
+class RefusedProvision:
+    stack: StackResources
+    reason: str  # "<resource> <CloudFormation's reason>", as the broker passes it on (its getCfnError)
+
+
+@then(parsers.parse('kf create-service says the provision failed, with CloudFormation\'s reason: the resource "{resource}" of the stack of "{instance}", an "{service}" instance'),
+      target_fixture="refused_provision")
+def kf_create_says_cloudformation(prerequisites: PrerequisitesStack, toolchain, service_objects: ServiceObjects, kf_create_failure: str, resource: str, instance: str, service: str) -> RefusedProvision:
+    """The reason is moto's own, read from the stack's failed event; the broker answers a platform that
+    says it is Kubernetes with HTTP 400 CloudFormationError and "<resource> <reason>" (pkg/broker)."""
     status = OperationStatus.from_object(service_objects.read(names.SERVICE_INSTANCES, instance))
     stack = StackResources.of_instance(prerequisites.aws, toolchain.source_tree(NAME), service, status.external_id)
-    statuses, failures = stack.statuses(), stack.failures()
-    reasons = [reason for logical, reason in failures if logical == resource and reason]
-    assert reasons and set(statuses) & {"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED"}, f"stack {stack.stack}: {statuses or 'absent'}; failed events: {failures}"
-    return reasons[0]
-
-
-@then("kf create-service says the provision failed, with CloudFormation's reason")
-def kf_create_says_cloudformation(kf_create_failure: str, stack_failure: str) -> None:
-    assert "provision failed" in kf_create_failure and stack_failure in kf_create_failure, (
-        f"CloudFormation's reason {stack_failure!r} not in kf create-service's output: {kf_create_failure[-600:]}"
+    failures = stack.failures()
+    reasons = [f"{logical} {reason}" for logical, reason in failures if logical == resource and reason]
+    assert reasons, f"no failed event of {resource} in stack {stack.stack}: {failures}"
+    assert "provision failed" in kf_create_failure and reasons[0] in kf_create_failure, (
+        f"CloudFormation's reason {reasons[0]!r} not in kf create-service's output: {kf_create_failure[-600:]}"
     )
+    return RefusedProvision(stack, reasons[0])
 
 
-@then(parsers.parse('the ServiceInstance "{instance}" is not Ready, and its condition carries CloudFormation\'s reason'))
-def instance_carries_cloudformation(service_objects: ServiceObjects, stack_failure: str, instance: str) -> None:
+@then(parsers.parse('the ServiceInstance "{instance}" says so too, and Service Catalog deprovisioned it to mitigate an orphan'))
+def instance_says_cloudformation(kube_api: client.ApiClient, service_objects: ServiceObjects, refused_provision: RefusedProvision, suite_options, instance: str) -> None:
+    polled = wait_for_event(kube_api, "ServiceInstance", instance, "ErrorPollingLastOperation", suite_options.ready_timeout, service_objects.namespace)
+    assert refused_provision.reason in (polled.message or ""), f"the event does not carry CloudFormation's reason {refused_provision.reason!r}: {polled.message}"
+    wait_for_event(kube_api, "ServiceInstance", instance, "OrphanMitigationSuccessful", suite_options.ready_timeout, service_objects.namespace)
     status = OperationStatus.from_object(service_objects.read(names.SERVICE_INSTANCES, instance))
     assert not status.is_ready_for(names.REASON_PROVISIONED), status.describe()
-    assert any(stack_failure in (c.message or "") for c in status.conditions), f"CloudFormation's reason {stack_failure!r} in no condition: {status.describe()}"
+
+
+@then("emulated AWS deleted the instance's stack")
+def refused_stack_deleted(refused_provision: RefusedProvision, suite_options) -> None:
+    refused_provision.stack.wait_deleted(suite_options.ready_timeout)

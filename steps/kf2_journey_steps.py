@@ -15,20 +15,27 @@ from fixtures.actors.aws.qualification import OperationFailed, StackResources, c
 from fixtures.actors.brokers.aws import NAME
 from fixtures.actors.kf2.cli import Kf2Cli
 from fixtures.actors.kf2.services import BINDINGS, INSTANCES, Kf2Space, KfObjectStatus
-from fixtures.core.waiting import Observation, wait_for
 from steps.kf2_steps import Kf2Registration
 
 
 @pytest.fixture
-def kf2_space(kube_api: client.ApiClient, namespace: str, suite_options, keeper) -> Iterator[Kf2Space]:
-    """The scenario's namespace as a Kf Space; what the scenario left of Kf's objects is deleted first."""
-    space = Kf2Space(kube_api, namespace, suite_options.ready_timeout)
+def kf2_space(kube_api: client.ApiClient, namespace: str, kf2_wait: float, keeper, kf2_brokers) -> Iterator[Kf2Space]:
+    """The scenario's namespace as a Kf Space; what the scenario left of Kf's objects is deleted first,
+    while the broker that deprovisions them is still registered (kf2_brokers is removed after this)."""
+    space = Kf2Space(kube_api, namespace, kf2_wait)
     yield space
     if not keeper.keeping:
         for plural in (BINDINGS, INSTANCES):  # Kf's finalizers: unbind, deprovision (its controller still runs)
             for name in space.names(plural):
                 space.remove(plural, name)
         space.delete()
+
+
+@pytest.fixture
+def kf2_wait(suite_options, kf2_failure_timeout: float) -> float:
+    """How long a Kf 2.11 service command may wait: Kf retries a pending deprovision with its work queue's
+    growing backoff (seconds apart after a dozen tries), so its failure timeout rather than Ready's."""
+    return max(suite_options.ready_timeout, kf2_failure_timeout)
 
 
 @given("the scenario's namespace is a Kf Space")
@@ -42,8 +49,8 @@ def _succeeded(result: subprocess.CompletedProcess[str], what: str) -> None:
 
 
 @when(parsers.parse("I run Kf 2.11's kf create-service \"{service}\" \"{plan}\" \"{instance}\" with the parameters '{parameters}'"))
-def kf2_create_service(kf2_cli: Kf2Cli, kf2_space: Kf2Space, kf2_registration: Kf2Registration, suite_options, service: str, plan: str, instance: str, parameters: str) -> None:
-    result = kf2_cli.create_service(kf2_space.namespace, service, plan, instance, kf2_registration.broker.name, parameters, timeout=suite_options.ready_timeout)
+def kf2_create_service(kf2_cli: Kf2Cli, kf2_space: Kf2Space, kf2_registration: Kf2Registration, kf2_wait: float, service: str, plan: str, instance: str, parameters: str) -> None:
+    result = kf2_cli.create_service(kf2_space.namespace, service, plan, instance, kf2_registration.broker.name, parameters, timeout=kf2_wait)
     _succeeded(result, "kf create-service")
 
 
@@ -68,44 +75,64 @@ def kf2_bind(kf2_space: Kf2Space, instance: str, app: str) -> str:
     return kf2_space.bind_as_kf_bind_service(app, instance)
 
 
+# Kf 2.11 binds twice when its informer's copy of the binding is stale (the credentials Secret's event
+# comes before its own status update), and the AWS broker answers a repeated identical bind with 200 and
+# no credentials, where OSB 2.13 expects the binding's body; Kf then writes that nothing into the Secret.
+DOUBLE_BIND = (
+    "Kf 2.11 sent the bind twice (its informer's copy of the binding was stale) and the AWS Service Broker v1.0.4 "
+    "answered the repeat with 200 and no credentials (its log: \"Service binding {id} already exists.\"), where OSB 2.13 "
+    "says a 200 for an identical binding carries the binding's body; Kf overwrote the credentials Secret with that nothing"
+)
+
+
+@pytest.fixture
+def kf2_known_defects() -> list[str]:
+    """Upstream defects a Kf 2.11 journey met (each proved from the evidence): its last step makes the
+    scenario an expected failure naming them, after every other promise was checked."""
+    return []
+
+
+@then("the journey met no known defect of Kf or the broker")
+def no_known_defect(kf2_known_defects: list[str]) -> None:
+    if kf2_known_defects:
+        pytest.xfail("; ".join(kf2_known_defects))
+
+
 @then("Kf's ServiceInstanceBinding is Ready, and its Secret holds credentials that emulated AWS knows", target_fixture="kf2_binding")
-def kf2_binding_ready(prerequisites: PrerequisitesStack, kf2_space: Kf2Space, kf2_binding_name: str) -> KfObjectStatus:
+def kf2_binding_ready(prerequisites: PrerequisitesStack, kf2_space: Kf2Space, kf2_binding_name: str, osb_broker, kf2_known_defects: list[str], run_folder) -> KfObjectStatus:
     binding = kf2_space.wait_ready(BINDINGS, kf2_binding_name)
     secret, credentials = kf2_space.credentials(binding)
-    assert credentials, f"Kf's credentials Secret {secret} is empty"
-    try:
-        check_credentials(prerequisites.aws, credentials)
-    except OperationFailed as exc:
-        raise AssertionError(f"the Secret {secret}: {exc}") from None
+    repeated = f"Service binding {binding.uid} already exists."
+    if not credentials and repeated in osb_broker.log_text():
+        defect = DOUBLE_BIND.format(id=binding.uid)
+        kf2_known_defects.append(defect)
+        finding, findings = DOUBLE_BIND.format(id="<binding uid>"), run_folder.path / "findings.md"
+        if not (findings.exists() and finding in findings.read_text()):  # once per run
+            run_folder.append_findings([finding])
+        return binding
+    assert credentials, f"Kf's credentials Secret {secret} is empty (and the broker saw no repeated bind)"
+    check_credentials(prerequisites.aws, credentials)  # the key's user, the queue, topic, bucket, table it names
     return binding
 
 
 @when(parsers.parse('I run Kf 2.11\'s kf unbind-service "{app}" "{instance}"'))
-def kf2_unbind(kf2_cli: Kf2Cli, kf2_space: Kf2Space, suite_options, app: str, instance: str) -> None:
-    _succeeded(kf2_cli.unbind_service(kf2_space.namespace, app, instance, timeout=suite_options.ready_timeout), "kf unbind-service")
+def kf2_unbind(kf2_cli: Kf2Cli, kf2_space: Kf2Space, kf2_wait: float, app: str, instance: str) -> None:
+    _succeeded(kf2_cli.unbind_service(kf2_space.namespace, app, instance, timeout=kf2_wait), "kf unbind-service")
 
 
 @then("Kf's binding is gone, and its credentials Secret with it")
-def kf2_unbound(cluster, kf2_space: Kf2Space, kf2_binding: KfObjectStatus, suite_options) -> None:
+def kf2_unbound(kf2_space: Kf2Space, kf2_binding: KfObjectStatus, suite_options) -> None:
+    """Kf's CLI deletes the binding in the foreground: Kubernetes' garbage collector removes the
+    Secrets it owns first, then the binding."""
     assert kf2_binding.name not in kf2_space.names(BINDINGS), f"kf unbind-service returned, yet {kf2_binding.name} is still there"
     secret = (kf2_binding.raw.get("credentialsSecretRef") or {}).get("name", "")
-    if not cluster.collects_garbage:
-        # Kf leaves the Secret to Kubernetes' garbage collector (it is owned by the binding), which a
-        # cluster without a controller manager (embedded) does not run: owned by the binding alone, then.
-        owners = kf2_space.secret_owners(secret)
-        assert owners is None or owners == [kf2_binding.uid], f"Secret {secret}: owners {owners}, not the binding {kf2_binding.uid} alone"
-        return
-
-    def observe() -> Observation[None]:
-        owners = kf2_space.secret_owners(secret)
-        return Observation(owners is None, None, f"Secret {secret}: " + ("gone" if owners is None else f"still there, owned by {owners}"))
-
-    wait_for(f"the credentials Secret {secret} to be collected", observe, suite_options.ready_timeout, interval=0.5)
+    owners = kf2_space.secret_owners(secret)
+    assert owners is None, f"the credentials Secret {secret} is still there, owned by {owners}"
 
 
 @when(parsers.parse('I run Kf 2.11\'s kf delete-service "{instance}"'))
-def kf2_delete(kf2_cli: Kf2Cli, kf2_space: Kf2Space, suite_options, instance: str) -> None:
-    _succeeded(kf2_cli.delete_service(kf2_space.namespace, instance, timeout=suite_options.ready_timeout), "kf delete-service")
+def kf2_delete(kf2_cli: Kf2Cli, kf2_space: Kf2Space, kf2_wait: float, instance: str) -> None:
+    _succeeded(kf2_cli.delete_service(kf2_space.namespace, instance, timeout=kf2_wait), "kf delete-service")
 
 
 @then(parsers.parse('Kf\'s ServiceInstance "{instance}" is gone, and emulated AWS deleted its stack'))

@@ -74,6 +74,8 @@ Resources:
   Bucket:
     Type: AWS::S3::Bucket
     DeletionPolicy: Retain
+Outputs:
+  QueueArn: {Value: !GetAtt Queue.Arn}
 """
 
 
@@ -117,6 +119,7 @@ def test_an_sns_subscription_is_made_and_removed_with_its_stack(tmp_path: Path):
         [subscription] = aws.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
         assert subscription["Protocol"] == "sqs"
         cloudformation.delete_stack(StackName="sub")
+        cloudformation.get_waiter("stack_delete_complete").wait(StackName="sub", WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
         assert aws.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []
 
 
@@ -125,6 +128,7 @@ def test_a_role_beside_a_users_only_policy_is_deleted(tmp_path: Path):
         cloudformation = aws.client("cloudformation")
         cloudformation.create_stack(StackName="roles", TemplateBody=ROLE_BESIDE_A_USERS_POLICY, Capabilities=["CAPABILITY_IAM"])
         cloudformation.delete_stack(StackName="roles")
+        cloudformation.get_waiter("stack_delete_complete").wait(StackName="roles", WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
         assert _status(cloudformation, "roles") == "DELETE_COMPLETE"
         assert aws.client("iam").list_roles()["Roles"] == []
 
@@ -150,6 +154,8 @@ def test_a_parameter_moto_refuses_fails_the_stack_at_its_resource_with_the_reaso
         assert "CREATE_FAILED" in stack.statuses()
         [(logical, reason)] = [failure for failure in stack.failures() if failure[0] == "Queue"]
         assert "MaximumMessageSize" in reason, reason
+        described = aws.client("cloudformation").describe_stacks(StackName="refused")["Stacks"][0]  # the broker's last_operation reads it
+        assert described["StackStatus"] == "CREATE_FAILED" and "Outputs" not in described
 
 
 def test_moto_lacking_a_type_is_named_and_the_launchers_types_are_carried():
