@@ -94,8 +94,11 @@ setup-kind: setup
 	fi
 	$(PY) -m fixtures.cli.toolchain build --profile kind
 
+# One scenario at a time by default; KIND_PARALLEL="-n 3" runs three at once on the one kind
+# cluster (CI does: the real broker's journeys spend most of their time in Lambda containers).
+KIND_PARALLEL ?=
 e2e-kind: setup-kind
-	$(PYTEST) features/ --cluster=kind $(PYTEST_ARGS)
+	$(PYTEST) features/ --cluster=kind $(KIND_PARALLEL) $(PYTEST_ARGS)
 	ASB_CONFORMANCE_KIND_TESTS=1 $(PYTEST) tests/kind $(PYTEST_ARGS)
 
 # The existing-cluster profile, for real: a standing kind cluster with Service
