@@ -99,7 +99,7 @@ def test_preflight_reports_every_gap_with_its_fix_before_creating_anything(tmp_p
     result = run_suite("--preflight", reports=reports, env={"ASB_CONFORMANCE_CACHE_DIR": str(tmp_path / "empty-cache")})
     assert result.returncode == 3, result.stdout[-2000:]
     assert "preflight (--cluster=embedded --aws=moto): 1 gap(s)" in result.stdout
-    assert "not built yet: kube-apiserver, kubectl, service-catalog, svcat, helm, kf, catalog" in result.stdout
+    assert "not built yet: kube-apiserver, kubectl, service-catalog, svcat, helm, kf, kube-controller-manager, catalog" in result.stdout
     assert "fix: make setup" in result.stdout
     assert _cluster_temp_dirs() <= before
     assert not (tmp_path / "empty-cache").exists()

@@ -296,9 +296,10 @@ def _worker_like(shared: Path, on_sigint: str) -> subprocess.Popen[str]:
     code = f"""
 import json, os, signal, sys
 state = {str(shared / 'cluster.json')!r}
-def write(value):
-    with open(state, 'w') as out:
+def write(value):  # whole, as the suite writes it (os.replace): a reader never sees it half-written
+    with open(state + '.tmp', 'w') as out:
         json.dump(dict(state=value, owner='gw0', owner_pid=os.getpid()), out)
+    os.replace(state + '.tmp', state)
 def interrupted(*_):
     {on_sigint}
 signal.signal(signal.SIGINT, interrupted)
