@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fixtures.platform.cluster.kind import cluster_config, cluster_names_only
 from fixtures.platform.kind.images import content_key
+from fixtures.platform.placement import HostPlacement
 from fixtures.platform.toolchain import Toolchain
 
 KUBEADM_COREFILE = """.:53 {
@@ -66,3 +67,11 @@ def test_the_kind_profile_adds_its_binaries_only_when_asked():
     assert "kind" not in default and "kubelet" not in default
     assert with_kind - default == {"kind", "coredns", "kubeadm", "kubelet", "kube-proxy", "kube-scheduler"}
     assert "kube-controller-manager" in default  # the embedded cluster runs its garbage collector
+
+
+def test_moto_that_runs_lambda_functions_stays_on_this_machine_reached_at_the_networks_gateway():
+    """It starts the functions' containers with this machine's Docker: the cluster's side reaches it
+    at the kind network's gateway, the embedded control plane on loopback."""
+    on_kind = HostPlacement(gateway="172.18.0.1")
+    assert on_kind.listen_host == "0.0.0.0" and on_kind.free_address("moto") == "172.18.0.1" and not on_kind.runs_images
+    assert HostPlacement().free_address("moto") == "127.0.0.1"
