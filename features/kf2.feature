@@ -68,6 +68,17 @@ Feature: Today's Kf (2.11): the page's promise, and the registration that works 
       | s3       | production | {}                                                      |
       | dynamodb | hashrange  | {"HashAttributeName": "id", "RangeAttributeName": "at"} |
 
+  @aws @aws_broker @aws_broker_provision @negative
+  Scenario: Kf 2.11 and the real AWS Service Broker on emulated AWS: a parameter CloudFormation refuses fails the instance with CloudFormation's reason
+    Given the prerequisites stack is deployed on AWS that runs upstream's Lambda functions
+    And the AWS Service Broker starts with the stack's credentials, over plain HTTP with basic auth
+    And the scenario's namespace is a Kf Space
+    When I run kf create-service-broker --space-scoped with the broker's URL and credentials
+    Then Kf's ServiceBroker becomes Ready
+    When I run Kf 2.11's kf create-service "sqs" "standard" "orders" with the parameters '{"MaximumMessageSize": 100}', which fails
+    Then Kf's ServiceInstance "orders" is not Ready, with CloudFormation's reason for the resource "SQSQueue" of its "sqs" stack
+    And kf services lists "orders" as not Ready
+
   @negative
   Scenario: A wrong password: the CLI and Kf's broker condition say so
     Given an OSB broker serving the catalog "aws-minimal" with basic auth

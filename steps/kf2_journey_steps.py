@@ -54,6 +54,37 @@ def kf2_create_service(kf2_cli: Kf2Cli, kf2_space: Kf2Space, kf2_registration: K
     _succeeded(result, "kf create-service")
 
 
+@when(parsers.parse("I run Kf 2.11's kf create-service \"{service}\" \"{plan}\" \"{instance}\" with the parameters '{parameters}', which fails"),
+      target_fixture="kf2_create_failure")
+def kf2_create_service_fails(kf2_cli: Kf2Cli, kf2_space: Kf2Space, kf2_registration: Kf2Registration, kf2_wait: float, service: str, plan: str, instance: str, parameters: str) -> str:
+    result = kf2_cli.create_service(kf2_space.namespace, service, plan, instance, kf2_registration.broker.name, parameters, timeout=kf2_wait)
+    said = (result.stdout + result.stderr).strip()
+    assert result.returncode != 0, f"kf create-service -c {parameters} succeeded: {said[-400:]}"
+    return said
+
+
+@then(parsers.parse('Kf\'s ServiceInstance "{instance}" is not Ready, with CloudFormation\'s reason for the resource "{resource}" of its "{service}" stack'))
+def kf2_instance_refused(prerequisites: PrerequisitesStack, toolchain, kf2_space: Kf2Space, kf2_create_failure: str, instance: str, resource: str, service: str) -> None:
+    """The broker answers a platform that is not Kubernetes with last_operation "failed" and
+    "<resource> <CloudFormation's reason>" (pkg/broker): Kf puts it in the instance's Ready condition,
+    and `kf create-service` prints that condition."""
+    status = KfObjectStatus.of(kf2_space.read(INSTANCES, instance))
+    stack = StackResources.of_instance(prerequisites.aws, toolchain.source_tree(NAME), service, status.uid)
+    failures = stack.failures()
+    reasons = [f"{logical} {reason}" for logical, reason in failures if logical == resource and reason]
+    assert reasons, f"no failed event of {resource} in stack {stack.stack}: {failures}"
+    ready = status.ready
+    assert ready is not None and ready.status == "False", status.describe()
+    assert reasons[0] in ready.message, f"CloudFormation's reason {reasons[0]!r} not in Kf's Ready condition: {status.describe()}"
+    assert reasons[0] in kf2_create_failure, f"CloudFormation's reason {reasons[0]!r} not in kf create-service's output: {kf2_create_failure[-600:]}"
+
+
+@then(parsers.parse('kf services lists "{instance}" as not Ready'))
+def kf2_services_not_ready(kf2_cli: Kf2Cli, kf2_space: Kf2Space, instance: str) -> None:
+    rows = {row.get("NAME", ""): row for row in kf2_cli.services(kf2_space.namespace)}
+    assert rows.get(instance, {}).get("READY") == "False", f"kf services: {rows.get(instance) or f'no {instance} among {sorted(rows)}'}"
+
+
 @then(parsers.parse('Kf\'s ServiceInstance "{instance}" is Ready, and kf services lists it so'), target_fixture="kf2_instance")
 def kf2_instance_ready(kf2_cli: Kf2Cli, kf2_space: Kf2Space, instance: str) -> KfObjectStatus:
     status = kf2_space.wait_ready(INSTANCES, instance)
