@@ -276,13 +276,11 @@ def kf_create_says_cloudformation(prerequisites: PrerequisitesStack, toolchain, 
     says it is Kubernetes with HTTP 400 CloudFormationError and "<resource> <reason>" (pkg/broker)."""
     status = OperationStatus.from_object(service_objects.read(names.SERVICE_INSTANCES, instance))
     stack = StackResources.of_instance(prerequisites.aws, toolchain.source_tree(NAME), service, status.external_id)
-    failures = stack.failures()
-    reasons = [f"{logical} {reason}" for logical, reason in failures if logical == resource and reason]
-    assert reasons, f"no failed event of {resource} in stack {stack.stack}: {failures}"
-    assert "provision failed" in kf_create_failure and reasons[0] in kf_create_failure, (
-        f"CloudFormation's reason {reasons[0]!r} not in kf create-service's output: {kf_create_failure[-600:]}"
+    reason = stack.broker_reason(resource)
+    assert "provision failed" in kf_create_failure and reason in kf_create_failure, (
+        f"CloudFormation's reason {reason!r} not in kf create-service's output: {kf_create_failure[-600:]}"
     )
-    return RefusedProvision(stack, reasons[0])
+    return RefusedProvision(stack, reason)
 
 
 @then(parsers.parse('the ServiceInstance "{instance}" says so too, and Service Catalog deprovisioned it to mitigate an orphan'))

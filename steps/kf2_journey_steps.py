@@ -11,7 +11,7 @@ from kubernetes import client
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.actors.aws.prerequisites import PrerequisitesStack
-from fixtures.actors.aws.qualification import OperationFailed, StackResources, check_credentials
+from fixtures.actors.aws.qualification import StackResources, check_credentials
 from fixtures.actors.brokers.aws import NAME
 from fixtures.actors.kf2.cli import Kf2Cli
 from fixtures.actors.kf2.services import BINDINGS, INSTANCES, Kf2Space, KfObjectStatus
@@ -70,13 +70,11 @@ def kf2_instance_refused(prerequisites: PrerequisitesStack, toolchain, kf2_space
     and `kf create-service` prints that condition."""
     status = KfObjectStatus.of(kf2_space.read(INSTANCES, instance))
     stack = StackResources.of_instance(prerequisites.aws, toolchain.source_tree(NAME), service, status.uid)
-    failures = stack.failures()
-    reasons = [f"{logical} {reason}" for logical, reason in failures if logical == resource and reason]
-    assert reasons, f"no failed event of {resource} in stack {stack.stack}: {failures}"
+    reason = stack.broker_reason(resource)
     ready = status.ready
     assert ready is not None and ready.status == "False", status.describe()
-    assert reasons[0] in ready.message, f"CloudFormation's reason {reasons[0]!r} not in Kf's Ready condition: {status.describe()}"
-    assert reasons[0] in kf2_create_failure, f"CloudFormation's reason {reasons[0]!r} not in kf create-service's output: {kf2_create_failure[-600:]}"
+    assert reason in ready.message, f"CloudFormation's reason {reason!r} not in Kf's Ready condition: {status.describe()}"
+    assert reason in kf2_create_failure, f"CloudFormation's reason {reason!r} not in kf create-service's output: {kf2_create_failure[-600:]}"
 
 
 @then(parsers.parse('kf services lists "{instance}" as not Ready'))
