@@ -126,9 +126,8 @@ def kf_services_lists(kf_services: KfServices, run_folder, suite_options, namesp
 
     # The last operation moves on as Service Catalog works (a retried failure cycles through orphan mitigation).
     drift = wait_for(f"kf services to list {instance} as {last_operation}", listed, suite_options.ready_timeout, interval=0.5)
-    findings = run_folder.append_findings([])
-    if drift and not (findings.exists() and drift in findings.read_text()):  # once per run
-        run_folder.append_findings([drift])
+    if drift:
+        run_folder.append_finding_once(drift)
 
 
 # --- binding -----------------------------------------------------------------------

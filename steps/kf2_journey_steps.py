@@ -135,9 +135,7 @@ def kf2_binding_ready(prerequisites: PrerequisitesStack, kf2_space: Kf2Space, kf
     if not credentials and repeated in osb_broker.log_text():
         defect = DOUBLE_BIND.format(id=binding.uid)
         kf2_known_defects.append(defect)
-        finding, findings = DOUBLE_BIND.format(id="<binding uid>"), run_folder.path / "findings.md"
-        if not (findings.exists() and finding in findings.read_text()):  # once per run
-            run_folder.append_findings([finding])
+        run_folder.append_finding_once(DOUBLE_BIND.format(id="<binding uid>"))
         return binding
     assert credentials, f"Kf's credentials Secret {secret} is empty (and the broker saw no repeated bind)"
     check_credentials(prerequisites.aws, credentials)  # the key's user, the queue, topic, bucket, table it names
