@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from fixtures.actors.aws.backends import MotoProxy, MotoServer
-from fixtures.actors.aws.qualification import OperationFailed, Outcome, PlanRow, StackResources, required_parameters, unsupported_resource_types
+from fixtures.actors.aws.qualification import OperationFailed, Outcome, PlanRow, StackResources, check_credentials, required_parameters, unsupported_resource_types
 from fixtures.reporting.run_folder import RunFolder
 from fixtures.reporting.services_table import load_rows, regressions, summary, write_table
 
@@ -143,6 +143,20 @@ def test_a_stacks_resources_are_found_made_then_gone_except_what_its_template_re
         aws.client("cloudformation").delete_stack(StackName="made")
         said = stack.wait_deleted(timeout=30)
         assert said[0] == "stack DELETE_COMPLETE; 1 resources gone" and said[1].startswith("retained as the template says: AWS::S3::Bucket ")
+
+
+def test_a_bindings_key_is_traced_to_its_one_user_even_while_other_users_come_and_go(tmp_path: Path):
+    """The check asks the key for its owner: another stack's user deleted meanwhile cannot fail it."""
+    with MotoProxy(tmp_path) as aws:
+        iam = aws.client("iam")
+        iam.create_user(UserName="bound")
+        key_id = iam.create_access_key(UserName="bound")["AccessKey"]["AccessKeyId"]
+        iam.create_user(UserName="passing-by")
+        assert check_credentials(aws, {"ACCESS_KEY_ID": key_id}) == ["access key of IAM user bound"]
+        iam.delete_user(UserName="passing-by")
+        iam.delete_access_key(UserName="bound", AccessKeyId=key_id)
+        with pytest.raises(OperationFailed, match=f"access key {key_id} has no owner in moto"):
+            check_credentials(aws, {"ACCESS_KEY_ID": key_id})
 
 
 def test_a_parameter_moto_refuses_fails_the_stack_at_its_resource_with_the_reason(tmp_path: Path):
