@@ -24,7 +24,7 @@ from fixtures.core.lifecycle import Given, Provider
 from fixtures.core.parallel import ScenarioTurns, actionable, hand_interrupt_to_workers, one_per_run, shared_folder, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
 from fixtures.plugin.session_keys import KEEPER, OPTIONS, PROFILE, RUN
-from fixtures.core import interrupts, processes
+from fixtures.core import control_planes, interrupts, netns, processes
 from fixtures.core.errors import SuiteError
 from fixtures.core.kube import api_client
 from fixtures.actors.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
@@ -81,6 +81,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--broker-ca", default=None, help="--broker-url: the PEM CA its certificate is verified with (and handed to the cluster as caBundle)")
     group.addoption("--broker-insecure", action="store_true", help="--broker-url: do not verify its certificate (reported as a finding)")
     group.addoption("--broker", default="aws", help="the @aws_broker scenarios: aws (the real AWS Service Broker, built from its source; default) | mock (skip them: the mock broker's scenarios only)")
+    group.addoption("--control-planes", default="auto", help="embedded, under -n: how many control planes (each with its own Service Catalog, in a network namespace of its own; root) the workers share out; auto (default) decides from cores and memory and prints it")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
 
@@ -98,6 +99,7 @@ def pytest_configure(config: pytest.Config) -> None:
             external_broker=_external_broker_choice(config),
             broker=parse_broker(config.getoption("--broker")),
         )
+        asked_control_planes = control_planes.parse_control_planes(config.getoption("--control-planes"))
     except SuiteError as exc:
         raise pytest.UsageError(str(exc)) from None
     if options.bin_dir is not None and not options.bin_dir.is_dir():
@@ -106,8 +108,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PROFILE] = profile_for(options.cluster)
     # Under pytest-xdist the controller makes the run folder; its workers write into it.
     workerinput = getattr(config, "workerinput", None)
+    if workerinput:
+        _take_seat(config, control_planes.Seat.from_input(workerinput[SEAT_INPUT]))
+    else:
+        _plan_control_planes(config, options, asked_control_planes)
     run = RunFolder(Path(workerinput[RUN_FOLDER_INPUT])) if workerinput else RunFolder.create(options.reports_dir)
     config.stash[RUN] = run
+    if not workerinput:
+        run.write_text("control-planes.txt", "\n".join(config.stash[control_planes.PLAN].said or ["1 control plane"]) + "\n")
     config.stash[KEEPER] = Keeper(enabled=config.getoption("--keep-on-failure"))
     processes.die_with_parent = not (config.getoption("--keep-on-failure") or config.getoption("--keep-cluster"))
     # Reports land in the run folder unless the user named their own paths.
@@ -121,6 +129,38 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 RUN_FOLDER_INPUT = "asb_conformance_run_folder"
+SEAT_INPUT = "asb_conformance_control_plane"
+NETWORKS = pytest.StashKey[control_planes.ControlPlaneNetworks]()
+
+
+def _plan_control_planes(config: pytest.Config, options: SuiteOptions, asked: int | None) -> None:
+    """The run's first process decides how many control planes and makes their networks."""
+    workers = len(config.getoption("tx") or []) if config.getoption("dist", "no") != "no" else 0
+    one_cluster = (
+        f"--cluster={options.cluster} runs one cluster" if options.cluster.kind != "embedded"
+        else "--aws=real: a control plane in a network namespace reaches only this machine" if options.aws.kind == "real"
+        else "--broker-url: a control plane in a network namespace reaches only this machine" if options.external_broker is not None
+        else None
+    )
+    plan = control_planes.plan(asked, workers, one_cluster, control_planes.Machine.here())
+    config.stash[control_planes.PLAN] = plan
+    config.stash[control_planes.SEAT] = control_planes.FIRST
+    if plan.count > 1:
+        networks = control_planes.ControlPlaneNetworks(plan.count)
+        config.add_cleanup(networks.stop)
+        try:
+            networks.start()
+        except SuiteError as exc:
+            networks.stop()
+            raise pytest.UsageError(f"--control-planes {plan.count}: {exc}") from None
+        config.stash[NETWORKS] = networks
+
+
+def _take_seat(config: pytest.Config, seat: control_planes.Seat) -> None:
+    """A worker joins its control plane's network before it starts anything."""
+    if seat.netns is not None:
+        netns.enter(seat.netns)
+    config.stash[control_planes.SEAT] = seat
 # Scenarios that use something a cluster has only one of take turns across
 # xdist workers: tag -> the turns they take for the whole scenario (steps take
 # theirs with scenario_turns). What each turn guards: fixtures/core/turn_names.py.
@@ -135,14 +175,23 @@ TURNS: dict[str, tuple[tuple[str, bool], ...]] = {
 def pytest_configure_node(node) -> None:
     """xdist's controller hands each worker the run folder it made."""
     node.workerinput[RUN_FOLDER_INPUT] = str(node.config.stash[RUN].path)
+    networks = node.config.stash.get(NETWORKS, None)
+    seat = networks.seat_of(node.gateway.id) if networks else control_planes.FIRST
+    node.workerinput[SEAT_INPUT] = seat.to_input()
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: scenarios mostly wait on Service Catalog's controller and the
-    brokers, not on this machine's cores; measured best at 6 workers on 2 cores
-    (bench/parallel.py). ASB_CONFORMANCE_WORKERS overrides."""
-    return int(os.environ.get("ASB_CONFORMANCE_WORKERS", "6"))
+    brokers, not on this machine's cores; measured best at 3 workers per control
+    plane (bench/parallel.py), 6 on one cluster. On the embedded profile, 3 for each
+    control plane the cores and memory carry (fixtures/core/control_planes.py).
+    ASB_CONFORMANCE_WORKERS overrides."""
+    if "ASB_CONFORMANCE_WORKERS" in os.environ:
+        return int(os.environ["ASB_CONFORMANCE_WORKERS"])
+    if config.getoption("--cluster") != "embedded":
+        return 6
+    return control_planes.auto_workers(control_planes.Machine.here())
 
 
 def _external_broker_choice(config: pytest.Config) -> ExternalBrokerChoice | None:
@@ -229,9 +278,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.add_cleanup(interrupts.install(hand_interrupt_to_workers(config) if hand_on else None))
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     options, run = config.stash[OPTIONS], config.stash[RUN]
-    return f"asb-conformance: cluster={options.cluster} reports={run.path}"
+    said = config.stash[control_planes.PLAN].said if control_planes.PLAN in config.stash else []
+    return [f"asb-conformance: cluster={options.cluster} reports={run.path}", *(f"asb-conformance: {line}" for line in said)]
 
 
 @contextmanager
@@ -272,11 +322,15 @@ def suite(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile: Pro
     with actionable(pytestconfig):
         sources = sources_dir_from(pytestconfig.getoption("--sources"))
         tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources)
-        tools.ensure(progress=lambda line: show(f"[toolchain] {line}"))
+        # What is missing is built in this machine's own network (a build may download).
+        netns.in_network(pytestconfig.stash[control_planes.SEAT].host_network, lambda: tools.ensure(progress=lambda line: show(f"[toolchain] {line}")))
         record_versions(run_folder, tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or ""), "sources": str(sources or "")})
     upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
+    seat = pytestconfig.stash[control_planes.SEAT]
+    log_dir = run_folder.logs / seat.label if seat.shared else run_folder.logs  # two etcds, two etcd.log
+    log_dir.mkdir(parents=True, exist_ok=True)
     return Suite(
-        profile, tools, run_folder.logs, suite_options.start_timeout, progress=lambda line: show(f"[{suite_options.cluster.kind}] {line}"),
+        profile, tools, log_dir, suite_options.start_timeout, progress=lambda line: show(f"[{suite_options.cluster.kind}] {line}"),
         keep_cluster=pytestconfig.getoption("--keep-cluster"), upstream_images={k: v for k, v in upstream.items() if v},
         image_registry=pytestconfig.getoption("--image-registry"),
     )

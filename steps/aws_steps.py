@@ -17,22 +17,32 @@ from fixtures.actors.aws.prerequisites import (
 from fixtures.actors.aws import lambda_images
 from fixtures.actors.aws.lambda_functions import ADAPTATION, SOURCE_BUCKET, publish_upstream_functions
 from fixtures.actors.aws.lambda_images import build_lambda_runtimes, ensure_volume_helper
+from fixtures.core.control_planes import FIRST, SEAT, Seat
 from fixtures.core.errors import SuiteError
+from fixtures.core.netns import in_network
 from fixtures.platform.placement import HostPlacement
 from fixtures.actors.marketplace.compare import assert_offerings_match
 
 
 @pytest.fixture(scope="session")
-def lambda_runtime(toolchain, run_folder) -> str:
+def lambda_runtime(toolchain, run_folder, pytestconfig) -> str:
     """The Lambda runtime images moto runs upstream's functions in (and the volume helper it needs),
-    built once per run; collection already skipped the scenarios that need them where Docker is absent."""
+    built once per run, in this machine's own network (debootstrap downloads from Debian);
+    collection already skipped the scenarios that need them where Docker is absent."""
     progress = lambda line: print(f"[lambda] {line}", flush=True)  # noqa: E731
-    repository = build_lambda_runtimes(toolchain, run_folder.logs, progress)
-    ensure_volume_helper(toolchain, run_folder.logs, progress)
-    return repository
+
+    def build() -> str:
+        repository = build_lambda_runtimes(toolchain, run_folder.logs, progress)
+        ensure_volume_helper(toolchain, run_folder.logs, progress)
+        return repository
+
+    return in_network(pytestconfig.stash[SEAT].host_network, build)
 
 
-def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement, real_broker: bool = False, lambda_image: str | None = None) -> AwsBackend:
+def _backend(
+    suite_options, run_folder, scenario_id: str, enforce_iam: bool, placement, real_broker: bool = False, lambda_image: str | None = None,
+    seat: Seat = FIRST,
+) -> AwsBackend:
     """real_broker: the AWS Service Broker will call this AWS; it has no endpoint
     setting, so on emulated AWS it is moto behind moto_proxy (MotoProxy). lambda_image:
     moto runs functions in its containers, which reach moto beyond loopback."""
@@ -42,20 +52,23 @@ def _backend(suite_options, run_folder, scenario_id: str, enforce_iam: bool, pla
     if lambda_image:
         return MotoProxy(
             log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout,
-            placement=_lambda_placement(placement), lambda_image=lambda_image,
+            placement=_lambda_placement(placement, seat), lambda_image=lambda_image,
         )
     if real_broker:
         return MotoProxy(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
     return MotoServer(log_dir, enforce_iam=enforce_iam, region=suite_options.aws.region, start_timeout=suite_options.start_timeout, placement=placement)
 
 
-def _lambda_placement(placement) -> HostPlacement:
-    """moto that runs Lambda functions runs on this machine: it starts their containers with this
-    machine's Docker. The cluster's side reaches it on loopback (embedded) or at its Docker network's
-    gateway (kind: the broker's container, the pods); the functions' containers at host.docker.internal."""
+def _lambda_placement(placement, seat: Seat) -> HostPlacement:
+    """moto that runs Lambda functions runs on this machine, in its own network: it starts their
+    containers with this machine's Docker, and they reach it at host.docker.internal. The cluster's
+    side reaches it on loopback (embedded), at this machine's end of the control plane's veth (a
+    control plane in a namespace of its own) or at its Docker network's gateway (kind)."""
     from fixtures.platform.kind.containers import ContainerPlacement  # Docker only on kind
 
-    return HostPlacement(gateway=placement.gateway()) if isinstance(placement, ContainerPlacement) else HostPlacement()
+    if isinstance(placement, ContainerPlacement):
+        return HostPlacement(gateway=placement.gateway())
+    return HostPlacement(gateway=seat.host_address, network=seat.host_network)
 
 
 @given(parsers.parse("the prerequisites stack is deployed on {where}"), target_fixture="prerequisites")
@@ -67,7 +80,7 @@ def prerequisites_stack(where: str, suite_options, run_folder, scenario_id: str,
     without_grant = "without the DynamoDB grant" in where
     functions = "Lambda functions" in where
     lambda_image = request.getfixturevalue("lambda_runtime") if functions else None
-    with _backend(suite_options, run_folder, scenario_id, enforce, broker_placement, real_broker, lambda_image) as aws:
+    with _backend(suite_options, run_folder, scenario_id, enforce, broker_placement, real_broker, lambda_image, request.config.stash[SEAT]) as aws:
         if real_broker and not without_grant:
             # The page's own template for the page's own program (the launcher applies its user's inline policies).
             template = (request.getfixturevalue("toolchain").source_tree(NAME) / UPSTREAM_TEMPLATE).read_text()

@@ -28,6 +28,8 @@ from tests.conftest import REPO_ROOT, run_suite
         ("--aws=real --aws-real-opt-in", "--aws=real needs --aws-region"),
         ("--aws=localstack", "unknown --aws value 'localstack': choose moto (default) or real"),
         ("--marketplace-reader=cf", "unknown --marketplace-reader 'cf': choose one of kf, svcat, api"),
+        ("--control-planes=0", "--control-planes 0: give a count of 1 or more, or auto"),
+        ("--control-planes=many", "--control-planes many: give a count of 1 or more, or auto"),
         ("--broker=fake", "unknown --broker 'fake': choose aws (the real AWS Service Broker, default) or mock (skip the @aws_broker scenarios)"),
     ],
 )
