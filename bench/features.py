@@ -40,6 +40,25 @@ def one_run(workers: str, cluster: str, extra: list[str], reports: Path) -> tupl
     return wall, timings, f"exit {result.returncode}: {summary}"
 
 
+def in_the_way(timings: dict, target: float) -> list[str]:
+    """What keeps a run above the target: each scenario longer than the target (no scheduling ends
+    the run before it ends; its longest phase says whether it waited on Kf's retries, Service
+    Catalog or its turn), and each control plane's Service Catalog client held back for longer."""
+    said = []
+    for scenario in timings.get("scenarios") or []:
+        if scenario["total"] > target:
+            phase = max(("set-up", "registration to Ready", "assertions", "teardown"), key=lambda name: scenario.get(name, 0.0))
+            title = scenario["name"].split(": ", 1)[-1][:90]  # the scenario's own name, after its feature's
+            said.append(f"{title}: {scenario['total']:.0f} s, {scenario.get(phase, 0.0):.0f} s of it {phase} (waits for turns included)")
+    throttling = timings.get("service_catalog_client_throttling") or {}
+    planes = throttling if "requests_held_back" not in throttling else {"": throttling}
+    for plane, account in planes.items():
+        if account.get("first_to_last_seconds", 0.0) > target:
+            said.append(f"Service Catalog's client{' on ' + plane if plane else ''}: {account['requests_held_back']} requests held back "
+                        f"at 5 requests/s over {account['first_to_last_seconds']:.0f} s")
+    return said
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", default="0,auto", help="comma-separated xdist worker counts (0: no xdist)")
@@ -63,6 +82,10 @@ def main() -> int:
             print(f"workers={workers}:   scenarios, summed: {phase} {seconds:.1f} s")
         for scenario in (last.get("scenarios") or [])[:3]:
             print(f"workers={workers}:   slowest: {scenario['name'][:90]} {scenario['total']:.1f} s")
+        target = 60.0 if args.cluster == "embedded" else 180.0
+        if statistics.median(walls) > target:
+            for line in in_the_way(last, target):
+                print(f"workers={workers}:   in the way of {target:g} s: {line}")
     return 0
 
 
