@@ -15,7 +15,7 @@ ETCD_PACKAGE := etcd-server
 ASB_CONFORMANCE_SOURCES ?= $(abspath $(wildcard ../shared/sources))
 export ASB_CONFORMANCE_SOURCES
 
-.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck docs e2e-existing bench bench-features preflight lock clean setup-kind e2e-kind bench-kind soak qualify-services
+.PHONY: setup python system system-etcd system-chromium toolchain e2e test typecheck docs e2e-existing bench bench-features preflight lock clean setup-kind e2e-kind bench-kind soak qualify-services matrix
 
 setup: python system toolchain
 
@@ -124,6 +124,12 @@ e2e-existing: setup-kind
 # moto runs upstream's Lambda functions in containers: Docker and the images, as for kind.
 qualify-services: setup-kind
 	$(PY) -m fixtures.cli.qualify_services $(QUALIFY_ARGS)
+
+# The compatibility matrix (tools/matrix.toml): each cell built and run as an ordinary run of the
+# @matrix scenarios, then merged into reports/matrix/<commit>/compat.md and compat.html. A rerun
+# on the same commit resumes; MATRIX_ARGS="--cells pins,k8s122 --jobs 2 --baseline OLD/compat.json --fresh".
+matrix: setup-kind
+	$(PY) -m fixtures.cli.matrix run $(MATRIX_ARGS)
 
 bench-kind: setup-kind
 	$(PY) -m bench.kind

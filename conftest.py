@@ -29,7 +29,7 @@ from fixtures.core.errors import SuiteError
 from fixtures.core.kube import api_client
 from fixtures.actors.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 from fixtures.profiles.suite import Suite
-from fixtures.profiles.options import SuiteOptions, parse_aws, parse_broker, parse_cluster, parse_marketplace_reader, parse_seconds
+from fixtures.profiles.options import SuiteOptions, parse_aws, parse_broker, parse_cluster, parse_marketplace_reader, parse_osb_version, parse_seconds
 from fixtures.core.terminal import progress_line
 from fixtures.platform.toolchain import BIN_DIR_ENV, Toolchain
 from fixtures.platform.toolchain.sources import SOURCES_ENV, sources_dir_from
@@ -82,6 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--broker-insecure", action="store_true", help="--broker-url: do not verify its certificate (reported as a finding)")
     group.addoption("--broker", default="aws", help="the @aws_broker scenarios: aws (the real AWS Service Broker, built from its source; default) | mock (skip them: the mock broker's scenarios only)")
     group.addoption("--control-planes", default="auto", help="embedded, under -n: how many control planes (each with its own Service Catalog, in a network namespace of its own; root) the workers share out; auto (default) decides from cores and memory and prints it")
+    group.addoption("--mock-broker-osb-version", default="2.13", help="the OSB API version every mock broker requires (X-Broker-API-Version at least; default 2.13, what Service Catalog v0.3 sends)")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
 
 
@@ -98,6 +99,7 @@ def pytest_configure(config: pytest.Config) -> None:
             aws=parse_aws(config.getoption("--aws"), config.getoption("--aws-region"), config.getoption("--aws-real-opt-in")),
             external_broker=_external_broker_choice(config),
             broker=parse_broker(config.getoption("--broker")),
+            mock_broker_osb_version=parse_osb_version(config.getoption("--mock-broker-osb-version")),
         )
         asked_control_planes = control_planes.parse_control_planes(config.getoption("--control-planes"))
     except SuiteError as exc:

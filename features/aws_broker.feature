@@ -11,6 +11,7 @@ Feature: The real AWS Service Broker, registered the page's way (the page's step
     Given a Kubernetes cluster with Service Catalog installed
     And the prerequisites stack is deployed on AWS
 
+  @matrix
   Scenario: Basic auth over trusted TLS: Ready, with every one of its 27 services in the marketplace
     Given the AWS Service Broker starts with the stack's credentials, over trusted TLS with basic auth
     And a Secret holding the broker's credentials

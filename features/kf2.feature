@@ -21,6 +21,7 @@ Feature: Today's Kf (2.11): the page's promise, and the registration that works 
     Then the ClusterServiceBroker becomes Ready
     And Kf 2.11's kf marketplace lists the broker's offerings, as the page promises
 
+  @matrix
   Scenario Outline: kf create-service-broker registers the broker, and kf marketplace lists every offering
     Given an OSB broker serving the catalog "<catalog>" with basic auth
     When I run kf create-service-broker <scope> with the broker's URL and credentials
@@ -34,7 +35,7 @@ Feature: Today's Kf (2.11): the page's promise, and the registration that works 
       | aws-minimal | --space-scoped | ServiceBroker        |
       | aws-full    | cluster-wide   | ClusterServiceBroker |
 
-  @aws @aws_broker
+  @aws @aws_broker @matrix
   Scenario: kf create-service-broker to the real AWS Service Broker: its 27 services in Kf's marketplace
     Given the prerequisites stack is deployed on AWS
     And the AWS Service Broker starts with the stack's credentials, over plain HTTP with basic auth

@@ -8,7 +8,7 @@ Feature: The marketplace lists the broker's offerings (the page's step 10)
   Background:
     Given a Kubernetes cluster with Service Catalog installed
 
-  @any_broker
+  @any_broker @matrix
   Scenario Outline: Every service and plan of the broker is in the marketplace
     Given an OSB broker serving the catalog "<catalog>" over trusted TLS with bearer auth
     And a Secret holding the broker's credentials

@@ -16,6 +16,7 @@ Feature: Method 1, the broker installed in the cluster with Helm (the page's ste
     And the AWS Service Broker's chart
     And the prerequisites stack is deployed on AWS
 
+  @matrix
   Scenario: The page's helm install registers a Ready ClusterServiceBroker at the chart's URL
     When I helm install the chart into "aws-sb" with the stack's access key
     Then the broker's pod becomes Ready

@@ -7,7 +7,7 @@ Feature: Method 2: register a broker hosted outside the cluster (the page's step
   Background:
     Given a Kubernetes cluster with Service Catalog installed
 
-  @any_broker
+  @any_broker @matrix
   Scenario Outline: Credentials in a Secret and a trusted certificate: the broker is Ready with its offerings
     Given an OSB broker serving the catalog "<catalog>" over trusted TLS with <auth> auth
     And a Secret holding the broker's credentials

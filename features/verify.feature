@@ -1,4 +1,4 @@
-@verify @any_broker
+@verify @any_broker @matrix
 Feature: Verify the broker registration (the page's steps 8 and 13)
   The page registers a broker with a Secret and a ClusterServiceBroker
   (Method 2, step 13), then says: `kubectl get ClusterServiceBroker` shows

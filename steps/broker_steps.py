@@ -41,7 +41,10 @@ def plain_http_broker(
     if external_broker is not None:
         yield _external(external_broker, example)
         return
-    with MockBroker(scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, placement=broker_placement, start_timeout=suite_options.start_timeout) as broker:
+    with MockBroker(
+        scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, placement=broker_placement, start_timeout=suite_options.start_timeout,
+        min_api_version=suite_options.mock_broker_osb_version,
+    ) as broker:
         yield broker
 
 
@@ -57,7 +60,7 @@ def tls_broker(
         return
     broker = MockBroker(
         scenario_catalog(catalog_name, scenario_id), run_folder.logs / scenario_id, auth=AUTH_KINDS[auth].generate(), tls=modes[tls],
-        placement=broker_placement, start_timeout=suite_options.start_timeout,
+        placement=broker_placement, start_timeout=suite_options.start_timeout, min_api_version=suite_options.mock_broker_osb_version,
     )
     with broker:
         yield broker
