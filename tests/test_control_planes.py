@@ -93,3 +93,39 @@ def test_a_killed_runs_namespaces_are_removed_by_the_next_start():
     finally:
         subprocess.run(["ip", "netns", "del", name], capture_output=True)
     assert name not in netns.ip("netns", "list")
+
+
+class _Node:
+    def __init__(self, worker: str):
+        self.gateway = type("Gateway", (), {"id": worker})()
+        self.sent: list[int] = []
+        self.shutting_down = False
+
+    def send_runtest_some(self, indices: list[int]) -> None:
+        self.sent += indices
+
+
+def test_scenarios_are_spread_over_the_control_planes_longest_first():
+    from fixtures.plugin.scheduling import spread
+
+    collection = ["journey-a", "journey-b", "kf2-fail", "small-1", "small-2"]
+    weights = {"journey-a": 60.0, "journey-b": 55.0, "kf2-fail": 160.0, "small-1": 5.0, "small-2": 5.0}
+    planes = spread(collection, weights, 2)
+    assert planes == {2: 0, 0: 1, 1: 1, 3: 1, 4: 1}  # the 160 s one alone; 125 s of the rest on the other plane
+    assert spread(["new"], {}, 2) == {0: 0}
+
+
+def test_a_worker_takes_its_own_planes_scenarios_and_then_helps_the_others():
+    from fixtures.plugin.scheduling import ControlPlaneScheduling
+
+    config = type("Config", (), {"getoption": lambda self, name: None, "getvalue": lambda self, name: ["popen", "popen"]})()  # xdist's -n 2
+    scheduler = ControlPlaneScheduling(config, None, 2, {"a": 100.0, "b": 90.0, "c": 1.0})
+    gw0, gw1 = _Node("gw0"), _Node("gw1")
+    scheduler.collection = ["a", "b", "c"]
+    scheduler.pending[:] = [0, 1, 2]
+    scheduler.node2pending = {gw0: [], gw1: []}
+    scheduler._send_tests(gw1, 5)
+    assert gw1.sent == [1, 2]  # plane 1 got b (90 s) and c (1 s); a (100 s) is plane 0's
+    scheduler.node2pending[gw1].clear()
+    scheduler._send_tests(gw1, 5)
+    assert gw1.sent == [1, 2, 0]  # nothing of its own left: it helps with plane 0's
