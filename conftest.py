@@ -23,13 +23,17 @@ from fixtures.platform.catalog.install import InstalledServiceCatalog
 from fixtures.core.lifecycle import Given, Provider
 from fixtures.core.parallel import ScenarioTurns, actionable, hand_interrupt_to_workers, one_per_run, shared_folder, xdist_worker
 from fixtures.profiles import ClusterProvider, Placement, PlacementFor, Profile, ProfileSettings, ServiceCatalogAccess, profile_for
+from fixtures.plugin.scheduling import ControlPlaneScheduling, last_run_weights
 from fixtures.plugin.session_keys import KEEPER, OPTIONS, PROFILE, RUN
 from fixtures.core import control_planes, interrupts, netns, processes
 from fixtures.core.errors import SuiteError
 from fixtures.core.kube import api_client
 from fixtures.actors.marketplace.readers import KfReader, MarketplaceReader, ServiceCatalogApiReader, SvcatReader
 from fixtures.profiles.suite import Suite
-from fixtures.profiles.options import SuiteOptions, parse_aws, parse_broker, parse_cluster, parse_marketplace_reader, parse_osb_version, parse_seconds
+from fixtures.profiles.options import (
+    VERSION_OPTIONS, SuiteOptions, parse_aws, parse_broker, parse_cluster, parse_marketplace_reader, parse_osb_version, parse_seconds, parse_versions,
+    version_option_help,
+)
 from fixtures.core.terminal import progress_line
 from fixtures.platform.toolchain import BIN_DIR_ENV, Toolchain
 from fixtures.platform.toolchain.sources import SOURCES_ENV, sources_dir_from
@@ -84,6 +88,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--control-planes", default="auto", help="embedded, under -n: how many control planes (each with its own Service Catalog, in a network namespace of its own; root) the workers share out; auto (default) decides from cores and memory and prints it")
     group.addoption("--mock-broker-osb-version", default="2.13", help="the OSB API version every mock broker requires (X-Broker-API-Version at least; default 2.13, what Service Catalog v0.3 sends)")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
+    for option, axis in VERSION_OPTIONS:  # --kubernetes-version, --service-catalog-version, --helm-version
+        group.addoption(option, default=None, help=version_option_help(axis))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -99,6 +105,7 @@ def pytest_configure(config: pytest.Config) -> None:
             aws=parse_aws(config.getoption("--aws"), config.getoption("--aws-region"), config.getoption("--aws-real-opt-in")),
             external_broker=_external_broker_choice(config),
             broker=parse_broker(config.getoption("--broker")),
+            versions=parse_versions({option: config.getoption(option) for option, _ in VERSION_OPTIONS}, parse_cluster(config.getoption("--cluster"))),
             mock_broker_osb_version=parse_osb_version(config.getoption("--mock-broker-osb-version")),
         )
         asked_control_planes = control_planes.parse_control_planes(config.getoption("--control-planes"))
@@ -183,6 +190,17 @@ def pytest_configure_node(node) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With several control planes: scenarios shared out over them by their expected time
+    (fixtures/plugin/scheduling.py); otherwise xdist's own load scheduling."""
+    plan = config.stash.get(control_planes.PLAN, None)
+    if plan is None or plan.count < 2 or config.getoption("dist") != "load":
+        return None
+    weights = last_run_weights(config.stash[OPTIONS].reports_dir, config.stash[RUN].path)
+    return ControlPlaneScheduling(config, log, plan.count, weights)
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: scenarios mostly wait on Service Catalog's controller and the
     brokers, not on this machine's cores; measured best at 3 workers per control
@@ -240,7 +258,9 @@ def _real_broker_skip(config: pytest.Config, options: SuiteOptions, profile: Pro
         if options.broker == "mock":
             reason: str | None = "--broker=mock: the scenarios about the real AWS Service Broker are left out of this run"
         else:
-            reason = unavailable_reason(Toolchain(user_bin_dir=options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources_dir_from(config.getoption("--sources"))))
+            reason = unavailable_reason(Toolchain(
+                user_bin_dir=options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources_dir_from(config.getoption("--sources")), variants=options.versions,
+            ))
         config.stash[REAL_BROKER_SKIP] = reason
     return config.stash[REAL_BROKER_SKIP]
 
@@ -323,7 +343,7 @@ def suite(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile: Pro
     show = progress_line(pytestconfig)
     with actionable(pytestconfig):
         sources = sources_dir_from(pytestconfig.getoption("--sources"))
-        tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources)
+        tools = Toolchain(user_bin_dir=suite_options.bin_dir, profiles=profile.toolchain_profiles, sources_dir=sources, variants=suite_options.versions)
         # What is missing is built in this machine's own network (a build may download).
         netns.in_network(pytestconfig.stash[control_planes.SEAT].host_network, lambda: tools.ensure(progress=lambda line: show(f"[toolchain] {line}")))
         record_versions(run_folder, tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or ""), "sources": str(sources or "")})
