@@ -207,3 +207,16 @@ def test_a_binding_is_named_as_kf_names_an_apps_binding_and_its_status_read():
     assert status.uid == "u-1" and status.ready is not None and status.ready.status == "Unknown"
     assert "Ready=Unknown reason=BackingResourceNotReady message='waiting'" in status.describe()
     assert status.raw["credentialsSecretRef"]["name"] == "s"
+
+
+def test_the_controllers_fatal_line_is_the_first_thing_its_exit_says(tmp_path):
+    from fixtures.actors.kf2.controller import _why_it_ended
+
+    log = tmp_path / "kf2-controller.log"
+    log.write_text(
+        '{"severity":"INFO","message":"Profiling enabled: false"}\n'
+        '{"severity":"EMERGENCY","message":"Version check failed","error":"kubernetes version \\"1.19.16\\" is not compatible, need at least \\"1.21.0-0\\""}\n'
+        "not json\n"
+    )
+    assert _why_it_ended(log) == ': Version check failed: kubernetes version "1.19.16" is not compatible, need at least "1.21.0-0"'
+    assert _why_it_ended(tmp_path / "absent.log") == ""

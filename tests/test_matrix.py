@@ -71,13 +71,14 @@ def test_a_failed_run_names_the_page_step_the_scenario_its_step_and_the_reason(t
         tmp_path,
         [{"scenario": "test_the_pages_clusterservicebroker_becomes_ready", "outcome": "failed", "message": "Service Catalog did not start: rbac.authorization.k8s.io/v1beta1 not found\nmore"}],
         drift=[{"step": "1", "verdict": "translated"}, {"step": "8", "verdict": "fails"}],
-        records=[{"node_id": "features/test_features.py::test_the_pages_clusterservicebroker_becomes_ready",
+        records=[{"node_id": "features/test_features.py::test_the_pages_clusterservicebroker_becomes_ready", "name": "The page's ClusterServiceBroker becomes Ready",
+                  "sentence": "error: kubectl apply failed: no matches for kind \"ClusterRoleBinding\" in version \"rbac.authorization.k8s.io/v1beta1\"",
                   "steps": [{"keyword": "Given", "text": "a cluster", "status": "passed"}, {"keyword": "Given", "text": "Service Catalog installed", "status": "failed"}]}],
     )
     status, line, _ = read_run(run)
     assert status == "fails"
-    assert line == ("fails at step 8: test_the_pages_clusterservicebroker_becomes_ready: Given Service Catalog installed: "
-                    "Service Catalog did not start: rbac.authorization.k8s.io/v1beta1 not found")
+    assert line == ('fails at step 8 (Given Service Catalog installed): error: kubectl apply failed: no matches for kind "ClusterRoleBinding" '
+                    "in version \"rbac.authorization.k8s.io/v1beta1\" [scenario: The page's ClusterServiceBroker becomes Ready]")
 
 
 def test_a_run_where_nothing_ran_is_not_applicable_with_the_first_reason(tmp_path: Path):
