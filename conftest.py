@@ -86,7 +86,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--broker-insecure", action="store_true", help="--broker-url: do not verify its certificate (reported as a finding)")
     group.addoption("--broker", default="aws", help="the @aws_broker scenarios: aws (the real AWS Service Broker, built from its source; default) | mock (skip them: the mock broker's scenarios only)")
     group.addoption("--control-planes", default="auto", help="embedded, under -n: how many control planes (each with its own Service Catalog, in a network namespace of its own; root) the workers share out; auto (default) decides from cores and memory and prints it")
-    group.addoption("--mock-broker-osb-version", default="2.13", help="the OSB API version every mock broker requires (X-Broker-API-Version at least; default 2.13, what Service Catalog v0.3 sends)")
+    group.addoption("--mock-broker-osb-version", default="2.13", help="the OSB API version every mock broker requires (X-Broker-API-Version at least; default 2.13; Service Catalog v0.3.1 sends 2.14, v0.3.0 2.13)")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
     for option, axis in VERSION_OPTIONS:  # --kubernetes-version, --service-catalog-version, --helm-version
         group.addoption(option, default=None, help=version_option_help(axis))

@@ -34,7 +34,7 @@ def test_every_known_version_boundary_has_a_cell():
     assert has(kubernetes="1.22", service_catalog="v0.3.1", kf="0.2.0")  # rbac/v1beta1 and the other removed APIs
     assert has(kubernetes="1.24")
     assert has(kubernetes="1.19", kf="2.11.32")  # Kf 2.11's minimum Kubernetes
-    assert has(osb="2.14", broker="mock")  # Service Catalog sends 2.13
+    assert has(osb="2.14", broker="mock")  # Service Catalog v0.3.0 sends 2.13, v0.3.1 2.14
     assert has(profile="kind", helm="4.3.2")  # Helm 4 and the page's helm install
     assert has(profile="kind", kubernetes="1.24")
 
