@@ -122,3 +122,17 @@ def test_bad_input_is_one_line_and_exit_2(argv, line, tmp_path: Path, capsys: py
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(line), err
     assert not (tmp_path / "matrix").exists()
+
+
+@pytest.mark.parametrize("failed_step, page_step", [
+    ("Given a Kubernetes cluster with Service Catalog installed", "1"),  # the cluster itself: the page's step 1
+    ("Then the ClusterServiceBroker becomes Ready", "8"),  # every failing scenario marks step 1 too: the later step is the one
+])
+def test_the_page_step_of_a_failure_is_the_clusters_only_when_the_cluster_failed(failed_step, page_step, tmp_path: Path):
+    keyword, text = failed_step.split(" ", 1)
+    run = _run(
+        tmp_path, [{"scenario": "test_x", "outcome": "failed", "message": "bundle path"}],
+        drift=[{"step": "1", "verdict": "fails"}, {"step": "8", "verdict": "fails"}],
+        records=[{"node_id": "features/test_features.py::test_x", "name": "X", "sentence": "why", "steps": [{"keyword": keyword, "text": text, "status": "failed"}]}],
+    )
+    assert read_run(run)[1] == f"fails at step {page_step} ({failed_step}): why [scenario: X]"
