@@ -125,14 +125,18 @@ def test_bad_input_is_one_line_and_exit_2(argv, line, tmp_path: Path, capsys: py
 
 
 @pytest.mark.parametrize("failed_step, page_step", [
-    ("Given a Kubernetes cluster with Service Catalog installed", "1"),  # the cluster itself: the page's step 1
-    ("Then the ClusterServiceBroker becomes Ready", "8"),  # every failing scenario marks step 1 too: the later step is the one
+    ("Given a Kubernetes cluster with Service Catalog installed", "1"),
+    ("Then the ClusterServiceBroker becomes Ready", "8"),
+    ("And kf marketplace lists the broker's offerings", "10"),
+    ("When I helm install the chart into \"aws-sb\" with the stack's access key", "5"),
+    ("Then kf create-service-broker says Success", "13"),
 ])
-def test_the_page_step_of_a_failure_is_the_clusters_only_when_the_cluster_failed(failed_step, page_step, tmp_path: Path):
+def test_a_failures_page_step_is_what_its_gherkin_step_does(failed_step, page_step, tmp_path: Path):
+    """Every failing scenario marks step 1 in doc-drift.json (all use its cluster): the step's own words decide."""
     keyword, text = failed_step.split(" ", 1)
     run = _run(
         tmp_path, [{"scenario": "test_x", "outcome": "failed", "message": "bundle path"}],
-        drift=[{"step": "1", "verdict": "fails"}, {"step": "8", "verdict": "fails"}],
+        drift=[{"step": "1", "verdict": "fails"}, {"step": "2", "verdict": "fails"}],
         records=[{"node_id": "features/test_features.py::test_x", "name": "X", "sentence": "why", "steps": [{"keyword": keyword, "text": text, "status": "failed"}]}],
     )
     assert read_run(run)[1] == f"fails at step {page_step} ({failed_step}): why [scenario: X]"
