@@ -34,7 +34,7 @@ from tests.conftest import REPO_ROOT, run_suite
         ("--kubernetes-version=1.23", "--kubernetes-version=1.23: no kubernetes variant '1.23' in tools/manifest.toml: choose one of 1.19, 1.20, 1.21 (default), 1.22, 1.24"),
         ("--service-catalog-version=v0.2.0", "--service-catalog-version=v0.2.0: no service-catalog variant 'v0.2.0' in tools/manifest.toml: choose one of v0.3.0, v0.3.1 (default)"),
         ("--helm-version=3.22.0", "--helm-version=3.22.0: no helm variant '3.22.0' in tools/manifest.toml: choose one of v3.5.4 (default), v3.21.4, v4.3.2"),
-        ("--cluster=kind --kubernetes-version=1.22", "--kubernetes-version=1.22: --cluster=kind builds its node image from the default Kubernetes entries only; use --cluster=embedded"),
+        ("--cluster=kind --kubernetes-version=1.19", "--kubernetes-version=1.19: --cluster=kind makes no node of it: tools/manifest.toml's kubernetes=1.19 gives only the embedded cluster's binaries"),
     ],
 )
 def test_a_bad_option_is_refused_in_one_line(option, line, reports):

@@ -1,12 +1,17 @@
 //go:build tools
 
 // Package tools pins the Kubernetes 1.24.17 commands of the kubernetes=1.24
-// variant (tools/manifest.toml); no code of its own. From 1.24 the module carries
-// pkg/generated/openapi, so no openapi-gen.
+// variant (tools/manifest.toml): the embedded cluster's, and those a kind node
+// image carries (kubeadm, kubelet, kube-proxy, kube-scheduler); no code of its
+// own. From 1.24 the module carries pkg/generated/openapi, so no openapi-gen.
 package tools
 
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kubeadm"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 )
