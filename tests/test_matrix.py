@@ -78,7 +78,7 @@ def test_a_failed_run_names_the_page_step_the_scenario_its_step_and_the_reason(t
     status, line, _ = read_run(run)
     assert status == "fails"
     assert line == ('fails at step 8 (Given Service Catalog installed): error: kubectl apply failed: no matches for kind "ClusterRoleBinding" '
-                    "in version \"rbac.authorization.k8s.io/v1beta1\" [scenario: The page's ClusterServiceBroker becomes Ready]")
+                    "in version \"rbac.authorization.k8s.io/v1beta1\" [scenario: The page's ClusterServiceBroker becomes Ready; 1 failed]")
 
 
 def test_a_run_where_nothing_ran_is_not_applicable_with_the_first_reason(tmp_path: Path):
@@ -139,4 +139,4 @@ def test_a_failures_page_step_is_what_its_gherkin_step_does(failed_step, page_st
         drift=[{"step": "1", "verdict": "fails"}, {"step": "2", "verdict": "fails"}],
         records=[{"node_id": "features/test_features.py::test_x", "name": "X", "sentence": "why", "steps": [{"keyword": keyword, "text": text, "status": "failed"}]}],
     )
-    assert read_run(run)[1] == f"fails at step {page_step} ({failed_step}): why [scenario: X]"
+    assert read_run(run)[1] == f"fails at step {page_step} ({failed_step}): why [scenario: X; 1 failed]"
