@@ -349,7 +349,7 @@ def suite(pytestconfig: pytest.Config, suite_options: SuiteOptions, profile: Pro
         record_versions(run_folder, tools.versions(), {"cluster": str(suite_options.cluster), "bin_dir": str(suite_options.bin_dir or ""), "sources": str(sources or "")})
     upstream = {"node": pytestconfig.getoption("--kind-node-image"), "service_catalog": pytestconfig.getoption("--service-catalog-image")}
     seat = pytestconfig.stash[control_planes.SEAT]
-    log_dir = run_folder.logs / seat.label if seat.shared else run_folder.logs  # two etcds, two etcd.log
+    log_dir = seat.logs(run_folder.logs)  # two etcds, two etcd.log
     log_dir.mkdir(parents=True, exist_ok=True)
     return Suite(
         profile, tools, log_dir, suite_options.start_timeout, progress=lambda line: show(f"[{suite_options.cluster.kind}] {line}"),

@@ -129,3 +129,8 @@ def test_a_worker_takes_its_own_planes_scenarios_and_then_helps_the_others():
     scheduler.node2pending[gw1].clear()
     scheduler._send_tests(gw1, 5)
     assert gw1.sent == [1, 2, 0]  # nothing of its own left: it helps with plane 0's
+
+
+def test_each_control_plane_logs_in_a_folder_of_its_own_when_there_are_several(tmp_path):
+    assert Seat().logs(tmp_path) == tmp_path
+    assert Seat(1, 2).logs(tmp_path) == tmp_path / "cp1"  # its etcd.log beside its own kube-apiserver.log, for its failure bundles
