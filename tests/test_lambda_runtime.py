@@ -5,6 +5,7 @@ the custom resource's ResponseURL. Needs a Docker daemon; skipped, saying so, wi
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.actors.aws.lambda_images import RUNTIMES, build_lambda_runtimes
+from fixtures.actors.aws.lambda_images import REPOSITORY as LAMBDA_REPOSITORY, RUNTIMES, build_lambda_runtimes
 from fixtures.platform.kind.docker import daemon_answers
 from fixtures.platform.toolchain import Toolchain
 from tests.conftest import CUSTOM_RESOURCE_STACK
@@ -70,9 +71,13 @@ def test_a_function_answers_its_custom_resource_and_returns_its_result_last(repo
 
 
 def _docker_things() -> set[str]:
-    containers = subprocess.run(["docker", "ps", "-aq"], capture_output=True, text=True, check=True).stdout.split()
+    """What moto's Lambda backend makes: containers of the runtime images, and code volumes named by
+    the launcher's suffix (another run's brokers and clusters on the machine are not counted)."""
+    images = subprocess.run(["docker", "images", "-q", LAMBDA_REPOSITORY], capture_output=True, text=True, check=True).stdout.split()
+    containers = {c for image in set(images) for c in subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"ancestor={image}"], capture_output=True, text=True, check=True).stdout.split()}
     volumes = subprocess.run(["docker", "volume", "ls", "-q"], capture_output=True, text=True, check=True).stdout.split()
-    return {f"container {c}" for c in containers} | {f"volume {v}" for v in volumes}
+    return {f"container {c}" for c in containers} | {f"volume {v}" for v in volumes if re.search(r"-moto\d+$", v)}
 
 
 @pytest.fixture
