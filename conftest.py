@@ -86,6 +86,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--broker-insecure", action="store_true", help="--broker-url: do not verify its certificate (reported as a finding)")
     group.addoption("--broker", default="aws", help="the @aws_broker scenarios: aws (the real AWS Service Broker, built from its source; default) | mock (skip them: the mock broker's scenarios only)")
     group.addoption("--control-planes", default="auto", help="embedded, under -n: how many control planes (each with its own Service Catalog, in a network namespace of its own; root) the workers share out; auto (default) decides from cores and memory and prints it")
+    group.addoption("--schedule", default="load", choices=("load", "by-time"), help="with several control planes: load (xdist's own, default) | by-time (each scenario to a control plane by the last run's times)")
     group.addoption("--mock-broker-osb-version", default="2.13", help="the OSB API version every mock broker requires (X-Broker-API-Version at least; default 2.13; Service Catalog v0.3.1 sends 2.14, v0.3.0 2.13)")
     group.addoption("--marketplace-reader", default="kf", help="what reads the marketplace: kf (Kf v0.2.0 CLI, default) | svcat | api")
     for option, axis in VERSION_OPTIONS:  # --kubernetes-version, --service-catalog-version, --helm-version
@@ -191,10 +192,11 @@ def pytest_configure_node(node) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """With several control planes: scenarios shared out over them by their expected time
-    (fixtures/plugin/scheduling.py); otherwise xdist's own load scheduling."""
+    """--schedule=by-time with several control planes: scenarios shared out over them by the last
+    run's times (fixtures/plugin/scheduling.py). By default xdist's own load scheduling, which
+    measured faster here (docs/parallel.md)."""
     plan = config.stash.get(control_planes.PLAN, None)
-    if plan is None or plan.count < 2 or config.getoption("dist") != "load":
+    if config.getoption("--schedule") != "by-time" or plan is None or plan.count < 2 or config.getoption("dist") != "load":
         return None
     weights = last_run_weights(config.stash[OPTIONS].reports_dir, config.stash[RUN].path)
     return ControlPlaneScheduling(config, log, plan.count, weights)
