@@ -24,6 +24,8 @@ from fixtures.actors.instances.kf_services import KfAppCrd, KfServices
 from fixtures.actors.instances.objects import ServiceObjects
 from fixtures.actors.instances.status import OperationStatus
 from fixtures.actors.marketplace.compare import plan_removal_flags
+from fixtures.core.parallel import ScenarioTurns
+from fixtures.core.turn_names import CLASS_NAMES
 from fixtures.core.waiting import Observation, wait_for
 
 
@@ -34,6 +36,28 @@ def service_objects(kube_api: client.ApiClient, namespace: str, suite_options, k
     yield objects
     if not keeper.keeping:
         objects.delete_all()
+
+
+def creates_an_instance(step_text: str) -> bool:
+    """A step after which Service Catalog looks up an instance's class and plan by their external
+    names (which one ClusterServiceBroker must then offer alone: CLASS_NAMES)."""
+    return step_text.startswith("I run kf create-service ") or step_text.endswith(" is created through the API")
+
+
+def pytest_bdd_after_step(request: pytest.FixtureRequest, feature, scenario, step, step_func, step_func_args) -> None:
+    """A journey takes the class names whole for its lookups by name. Once the last instance it
+    creates has been looked up, it holds them shared, like any registration: the scenarios waiting
+    on it need not wait out its binds, deletions and teardown."""
+    position = next(index for index, each in enumerate(scenario.steps) if each is step)
+    if not creates_an_instance(step.name) or any(creates_an_instance(later.name) for later in scenario.steps[position + 1:]):
+        return
+    turns: ScenarioTurns = request.getfixturevalue("scenario_turns")
+    if not turns.holds_whole(CLASS_NAMES):
+        return
+    objects: ServiceObjects = request.getfixturevalue("service_objects")
+    for instance in objects.names_of(names.SERVICE_INSTANCES):
+        objects.wait_resolved(instance)
+    turns.share(CLASS_NAMES)
 
 
 @pytest.fixture(scope="session")

@@ -37,11 +37,16 @@ EXPECTATION_PROBE_SECONDS = 2.0
 
 class Registrations(list[Registration]):
     """What a scenario registered, and the turns its registrations take under
-    xdist (held until the teardown below has removed them)."""
+    xdist: the class names until the teardown below has removed them; the
+    catalog writes while Service Catalog writes or deletes their classes."""
 
     def __init__(self, turns: ScenarioTurns):
         super().__init__()
         self.turns = turns
+        self.large: set[str] = set()  # names of those whose catalogs Service Catalog writes whole
+
+    def take_catalog_writes(self, registration: Registration) -> None:
+        self.turns.take(CATALOG_WRITES, shared=registration.name not in self.large)
 
 
 @pytest.fixture
@@ -57,6 +62,7 @@ def registrations(kube_api: client.ApiClient, suite_options, keeper, scenario_tu
                 keep_cluster_broker(kube_api, registration.name)
         return
     for registration in reversed(applied):
+        applied.take_catalog_writes(registration)  # Service Catalog deletes its classes and plans
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
 
 
@@ -66,7 +72,9 @@ def _apply(service_catalog, run_folder, registrations: Registrations, manifest: 
     # What the writes and names of its classes collide with: fixtures/core/turn_names.py.
     if registration.namespace is None:
         registrations.turns.take(CLASS_NAMES, shared=True)
-    registrations.turns.take(CATALOG_WRITES, shared=_catalog_objects(broker) < LARGE_CATALOG_OBJECTS)
+    if _catalog_objects(broker) >= LARGE_CATALOG_OBJECTS:
+        registrations.large.add(registration.name)
+    registrations.take_catalog_writes(registration)  # given back once Ready: its classes are written
     registrations.append(registration)  # before applying: an interrupted apply is cleaned up too
     apply_manifest(service_catalog.kubectl, manifest)
     run_folder.append_findings(registration_findings(manifest))
@@ -116,7 +124,8 @@ def apply_namespaced(service_catalog, run_folder, registrations, scenario_id: st
 
 
 @when('a relist is requested with "svcat sync broker"')
-def relist(svcat, registration: Registration) -> None:
+def relist(svcat, registrations: Registrations, registration: Registration) -> None:
+    registrations.take_catalog_writes(registration)  # the relist writes what changed
     # svcat's default --scope for sync is "namespace": a ClusterServiceBroker needs --scope cluster.
     scope = ["--scope", "cluster"] if registration.namespace is None else ["--scope", "namespace", "--namespace", registration.namespace]
     output = svcat.run("sync", "broker", registration.name, *scope).stdout
@@ -129,10 +138,12 @@ REGISTERED_KIND = r"the (?P<kind>ClusterServiceBroker|ServiceBroker)"
 
 
 @then(parsers.re(REGISTERED_KIND + r" becomes Ready"), target_fixture="broker_status")
-def becomes_ready(kube_api: client.ApiClient, registration: Registration, kind: str, suite_options) -> BrokerStatus:
+def becomes_ready(kube_api: client.ApiClient, registrations: Registrations, registration: Registration, kind: str, suite_options) -> BrokerStatus:
     assert kind == registration.kind, f"the scenario registered a {registration.kind}, not a {kind}"
     with broker_watch(kube_api, registration.name, registration.namespace) as watch:
-        return wait_until_ready(watch, suite_options.ready_timeout)
+        status = wait_until_ready(watch, suite_options.ready_timeout)
+    registrations.turns.release(CATALOG_WRITES)  # Ready: Service Catalog has written its classes and plans
+    return status
 
 
 @then(parsers.re(REGISTERED_KIND + r' is not Ready, for the reason "(?P<reason>[^"]+)"'), target_fixture="broker_status")

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Iterator
@@ -24,7 +24,7 @@ from fixtures.platform.kind.images import BuiltImages
 from fixtures.core.lifecycle import Given
 from fixtures.actors.kf2.pod import Kf2Unavailable
 from fixtures.core import parallel
-from fixtures.core.parallel import SHARED_FOLDER, XDIST_WORKER_MARK, SharedResource, SharedState, Turn, actionable, hand_interrupt_to_workers
+from fixtures.core.parallel import SHARED_FOLDER, XDIST_WORKER_MARK, ScenarioTurns, SharedResource, SharedState, Turn, actionable, hand_interrupt_to_workers
 from fixtures.core.waiting import Observation, WaitTimeout, wait_for
 
 
@@ -168,6 +168,42 @@ def test_a_patient_whole_turn_waiter_lets_new_shared_holders_in(tmp_path: Path) 
             assert not whole_taken.is_set()
     assert whole_taken.wait(5), "the patient waiter did not get the whole turn once the shared holders left"
     waiter.join(5)
+
+
+def _take_in_another_process(folder: Path, name: str, holder: str, shared: bool, timeout: float) -> str:
+    """Another worker's try at a turn ("taken", or its wait's last words): a process of its own, as
+    this process's own holding would let it through."""
+    script = ("import sys; from pathlib import Path; from fixtures.core.parallel import Turn; from fixtures.core.waiting import WaitTimeout\n"
+              "try:\n"
+              f"    with Turn(Path({str(folder)!r}), {name!r}, {holder!r}, {timeout!r}, shared={shared!r}): print('taken')\n"
+              "except WaitTimeout as exc: print(exc)\n")
+    return subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_whole_holder_that_shares_lets_shared_holders_in(tmp_path: Path) -> None:
+    # A journey holds the class names whole until its instances are looked up, then shared.
+    with ExitStack() as held:
+        turns = ScenarioTurns(tmp_path, "gw2", "test_journey", held, timeout=5)
+        turns.take("class-names", shared=False)
+        assert turns.holds_whole("class-names")
+        assert "held by gw2 test_journey" in _take_in_another_process(tmp_path, "class-names", "gw0 test_marketplace", True, 0.5)
+        turns.share("class-names")
+        assert not turns.holds_whole("class-names")
+        assert _take_in_another_process(tmp_path, "class-names", "gw0 test_marketplace", True, 2) == "taken\n"
+        assert "shared by gw2 test_journey" in _take_in_another_process(tmp_path, "class-names", "gw1 test_other_journey", False, 0.5)
+    assert _take_in_another_process(tmp_path, "class-names", "gw1 test_other_journey", False, 2) == "taken\n"
+
+
+def test_a_turn_given_back_early_is_taken_again_by_a_later_take(tmp_path: Path) -> None:
+    # A registration gives the catalog writes back once Ready, and takes them again to be deleted.
+    with ExitStack() as held:
+        turns = ScenarioTurns(tmp_path, "gw1", "test_aws_broker", held, timeout=5)
+        turns.take("catalog-writes", shared=False)
+        turns.release("catalog-writes")
+        assert _take_in_another_process(tmp_path, "catalog-writes", "gw0 test_method2", True, 2) == "taken\n"
+        turns.take("catalog-writes", shared=False)
+        assert "held by gw1 test_aws_broker" in _take_in_another_process(tmp_path, "catalog-writes", "gw0 test_method2", True, 0.5)
+    assert _take_in_another_process(tmp_path, "catalog-writes", "gw0 test_method2", True, 2) == "taken\n"
 
 
 def test_a_dead_holder_does_not_hold_a_turn(tmp_path: Path) -> None:
