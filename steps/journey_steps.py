@@ -24,7 +24,8 @@ from fixtures.actors.instances.kf_services import KfAppCrd, KfServices
 from fixtures.actors.instances.objects import ServiceObjects
 from fixtures.actors.instances.status import OperationStatus
 from fixtures.actors.marketplace.compare import plan_removal_flags
-from fixtures.core.parallel import ScenarioTurns
+from fixtures.core.lifecycle import Given
+from fixtures.core.parallel import ScenarioTurns, one_per_run
 from fixtures.core.turn_names import CLASS_NAMES
 from fixtures.core.waiting import Observation, wait_for
 
@@ -61,9 +62,12 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, feature, scenario, ste
 
 
 @pytest.fixture(scope="session")
-def kf_app_crd(service_catalog, kube_api: client.ApiClient, suite_options) -> Iterator[KfAppCrd]:
-    with KfAppCrd(service_catalog.kubectl, kube_api, suite_options.start_timeout) as crd:
-        yield crd
+def kf_app_crd(request: pytest.FixtureRequest, service_catalog, kube_api: client.ApiClient, suite_options) -> Iterator[KfAppCrd]:
+    """One per cluster: under xdist the first worker applies it and the last one to leave removes it
+    (a worker that removed it at its own end failed another's `kf services` on the same cluster)."""
+    crd = KfAppCrd(service_catalog.kubectl, kube_api, suite_options.start_timeout)
+    with one_per_run(request, "kf-app-crd", suite_options.start_timeout, lambda: crd, lambda _: {}, lambda _: Given(crd)) as applied:
+        yield applied
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from fixtures.platform.catalog.registration import (
     broker_watch,
     delete_broker,
     namespaced_service_broker,
+    offerings_of,
     page_cluster_service_broker,
     page_kubectl_get_broker,
     registration_findings,
@@ -62,7 +63,9 @@ def registrations(kube_api: client.ApiClient, suite_options, keeper, scenario_tu
                 keep_cluster_broker(kube_api, registration.name)
         return
     for registration in reversed(applied):
-        applied.take_catalog_writes(registration)  # Service Catalog deletes its classes and plans
+        offerings = offerings_of(kube_api, registration.name, registration.namespace)
+        if offerings:  # Service Catalog deletes them before the broker
+            applied.turns.take(CATALOG_WRITES, shared=offerings < LARGE_CATALOG_OBJECTS)
         delete_broker(kube_api, registration.name, suite_options.ready_timeout, registration.namespace)
 
 

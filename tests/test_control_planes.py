@@ -21,13 +21,14 @@ def test_auto_gives_each_control_plane_three_workers_within_the_cores_and_memory
     assert plan(None, 6, None, SMALL).count == 2
     assert plan(None, 6, None, SMALL).said == ["2 control planes (auto: 6 workers, 2 cores, 24.0 GiB available)"]
     assert plan(None, 12, None, BIG).count == 4
-    assert control_planes.auto_workers(SMALL) == 6 and control_planes.auto_workers(BIG) == 12
+    assert plan(None, 9, None, SMALL).said == ["3 control planes (auto: 9 workers, 2 cores, 24.0 GiB available)"]
+    assert control_planes.auto_workers(SMALL) == 9 and control_planes.auto_workers(BIG) == 12
 
 
 def test_more_than_the_machine_carries_goes_on_with_what_fits_and_says_why():
     too_many = plan(5, 6, None, SMALL)
-    assert too_many.count == 2
-    assert too_many.said[0] == "--control-planes 5: more than 2 cores (more control planes than cores only queue for them) can carry; the run goes on with 2"
+    assert too_many.count == 3
+    assert too_many.said[0] == "--control-planes 5: more than 2 cores (more than 3 control planes only queue for them) can carry; the run goes on with 3"
     short_of_memory = plan(2, 6, None, Machine(cores=2, available_gib=3.0, namespaces_refused=None))
     assert short_of_memory.count == 1 and "more than 3.0 GiB available (2 GiB each) can carry; the run goes on with 1" in short_of_memory.said[0]
     assert plan(4, 2, None, BIG).count == 2  # each control plane needs a worker
