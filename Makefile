@@ -57,9 +57,10 @@ toolchain: python
 	@$(PY) -m fixtures.cli.toolchain build --profile aws-broker || echo "[setup] the AWS Service Broker was not built (the line above says why): the @aws_broker scenarios will be skipped with that reason" >&2
 	@$(PY) -m fixtures.cli.toolchain build --profile kf2 || echo "[setup] Kf 2.11 was not built (the line above says why): the @kf2 scenarios will be skipped with that reason" >&2
 
-# The scenarios run in parallel (pytest-xdist) on one control plane per run (6
-# workers: conftest's pytest_xdist_auto_num_workers); PARALLEL= runs them one
-# at a time (README, "In parallel").
+# The scenarios run in parallel (pytest-xdist): on the embedded profile 3 workers per
+# control plane, one control plane more than cores (conftest's
+# pytest_xdist_auto_num_workers, docs/parallel.md); PARALLEL= runs them one at a
+# time (README, "In parallel").
 PARALLEL ?= -n auto
 
 e2e: setup

@@ -171,6 +171,8 @@ def _take_seat(config: pytest.Config, seat: control_planes.Seat) -> None:
     if seat.netns is not None:
         netns.enter(seat.netns)
     config.stash[control_planes.SEAT] = seat
+
+
 # Scenarios that use something a cluster has only one of take turns across
 # xdist workers: tag -> the turns they take for the whole scenario (steps take
 # theirs with scenario_turns). What each turn guards: fixtures/core/turn_names.py.
@@ -207,7 +209,8 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: scenarios mostly wait on Service Catalog's controller and the
     brokers, not on this machine's cores; measured best at 3 workers per control
     plane (bench/parallel.py), 6 on one cluster. On the embedded profile, 3 for each
-    control plane the cores and memory carry (fixtures/core/control_planes.py).
+    control plane the machine carries: one more than its cores, within its memory
+    (fixtures/core/control_planes.py).
     ASB_CONFORMANCE_WORKERS overrides."""
     if "ASB_CONFORMANCE_WORKERS" in os.environ:
         return int(os.environ["ASB_CONFORMANCE_WORKERS"])
